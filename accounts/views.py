@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.forms import RoleAssignmentForm, UserCreateForm, UserEditForm
+from accounts.models import Role, RoleAssignment, User
+from accounts.scoping import get_for_user
+from accounts.services import role_assign, role_revoke, user_create
+
+
+def _office_only(user) -> None:
+    if not user.has_role(Role.OFFICE):
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request):
+    _office_only(request.user)
+    users = User.objects.visible_to(request.user).prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("org_unit").order_by("role"),
+        )
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "query": query})
+
+
+@login_required
+def user_create_view(request):
+    _office_only(request.user)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = user_create(
+            username=data["username"],
+            password=data["password"],
+            role=data["role"],
+            org_unit=data["org_unit"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            email=data["email"],
+        )
+        messages.success(request, _("Account %(name)s created.") % {"name": user})
+        return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("New account")})
+
+
+@login_required
+def user_detail(request, pk: int):
+    _office_only(request.user)
+    account = get_for_user(User, request.user, pk)
+    role_form = RoleAssignmentForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and role_form.is_valid():
+        try:
+            role_assign(actor=request.user, user=account, **role_form.cleaned_data)
+        except ValidationError as exc:
+            role_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role added."))
+            return redirect("accounts:user_detail", pk=account.pk)
+    assignments = account.role_assignments.select_related("org_unit").order_by("role")
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"account": account, "assignments": assignments, "role_form": role_form},
+    )
+
+
+@login_required
+def user_edit(request, pk: int):
+    _office_only(request.user)
+    account = get_for_user(User, request.user, pk, write=True)
+    form = UserEditForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Account updated."))
+        return redirect("accounts:user_detail", pk=account.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "title": account})
+
+
+@login_required
+def user_set_password(request, pk: int):
+    _office_only(request.user)
+    account = get_for_user(User, request.user, pk, write=True)
+    form = SetPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("New password set for %(name)s.") % {"name": account})
+        return redirect("accounts:user_detail", pk=account.pk)
+    title = _("Set a new password for %(name)s") % {"name": account}
+    return render(request, "accounts/user_form.html", {"form": form, "title": title})
+
+
+@login_required
+@require_POST
+def role_delete(request, pk: int):
+    _office_only(request.user)
+    assignment = get_for_user(RoleAssignment, request.user, pk, write=True)
+    try:
+        role_revoke(actor=request.user, assignment=assignment)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("accounts:user_detail", pk=assignment.user_id)

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from branches.models import LiaisonPoint, Member, OrgUnit, Position, ResponsibilityKind
+from branches.selectors import leaders_in_scope
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return f"{'　' * obj.depth}{obj.name}（{obj.code}）"
+
+
+class OrgUnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["parent", "code", "name", "level", "kind"]
+        field_classes = {"parent": UnitChoiceField}
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = OrgUnit.objects.writable_by(actor)
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents
+        # Only a superuser may create a top-level unit, outside every office's subtree.
+        self.fields["parent"].required = not actor.is_superuser
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["unit", "name", "gender", "position", "phone", "joined_on", "user"]
+        field_classes = {"unit": UnitChoiceField}
+        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.taking_members_from(actor)
+        if actor.has_role(Role.OFFICE):
+            self.fields["user"].queryset = User.objects.visible_to(actor)
+        else:
+            del self.fields["user"]
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or phone"), required=False)
+    unit = UnitChoiceField(label=_("Unit (and below)"), queryset=None, required=False)
+    position = forms.ChoiceField(
+        label=_("Position"), choices=[("", _("All"))] + Position.choices, required=False
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor)
+
+    def apply(self, members):
+        if not self.is_valid():
+            return members.none()
+        data = self.cleaned_data
+        if data["q"]:
+            members = members.filter(Q(name__icontains=data["q"]) | Q(phone__icontains=data["q"]))
+        if data["unit"]:
+            members = members.filter(unit__path__startswith=data["unit"].path)
+        if data["position"]:
+            members = members.filter(position=data["position"])
+        return members
+
+
+class ResponsibilityForm(forms.Form):
+    def __init__(self, *args, actor: User, current: dict[str, Member | None], **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Member.objects.visible_to(actor).select_related("unit")
+        for kind in ResponsibilityKind:
+            self.fields[kind.value] = forms.ModelChoiceField(
+                label=kind.label,
+                queryset=people,
+                required=False,
+                initial=current.get(kind.value),
+                help_text=_("Leave empty to follow the unit above."),
+            )
+
+
+class LiaisonPointForm(forms.ModelForm):
+    class Meta:
+        model = LiaisonPoint
+        fields = ["leader", "branch", "started_on"]
+        field_classes = {"branch": UnitChoiceField}
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = OrgUnit.objects.visible_to(actor).branches()
+        if actor.has_role(Role.OFFICE):
+            self.fields["leader"].queryset = leaders_in_scope(actor)
+        else:
+            self.fields["leader"].queryset = User.objects.filter(pk=actor.pk)
+            self.fields["leader"].initial = actor.pk

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from accounts.models import Role, RoleAssignment, User
+from accounts.scoping import subtree_q
+from branches.models import (
+    LiaisonPoint,
+    Member,
+    OrgUnit,
+    Position,
+    Responsibility,
+    ResponsibilityKind,
+)
+
+
+def _secretary_name():
+    return Subquery(
+        Member.objects.filter(unit=OuterRef("pk"), position=Position.SECRETARY).values("name")[:1]
+    )
+
+
+def unit_tree(user) -> QuerySet[OrgUnit]:
+    """Every unit the user may see, in tree order, with its secretary and member count."""
+    return (
+        OrgUnit.objects.visible_to(user)
+        .annotate(member_count=Count("members"), secretary_name=_secretary_name())
+        .order_by("path")
+    )
+
+
+def unit_members(unit: OrgUnit, user) -> QuerySet[Member]:
+    return Member.objects.visible_to(user).filter(unit=unit).order_by("name")
+
+
+def unit_secretary(unit: OrgUnit) -> Member | None:
+    return Member.objects.filter(unit=unit, position=Position.SECRETARY).first()
+
+
+@dataclass(frozen=True)
+class ResponsibleRow:
+    kind: ResponsibilityKind
+    person: Member | None
+    # The unit the assignment was made on, when it is inherited from above.
+    inherited_from: OrgUnit | None
+
+
+def unit_responsibilities(unit: OrgUnit) -> list[ResponsibleRow]:
+    """The three responsible persons: set here, or on the nearest unit above.
+
+    The directly responsible person defaults to the unit's own secretary.
+    """
+    nearest: dict[str, Responsibility] = {}
+    for responsibility in (
+        Responsibility.objects.filter(unit__path__in=unit.ancestor_paths())
+        .select_related("unit", "person")
+        .order_by("unit__path")
+    ):
+        nearest[responsibility.kind] = responsibility
+    rows = []
+    for kind in ResponsibilityKind:
+        found = nearest.get(kind)
+        if found is None and kind == ResponsibilityKind.DIRECT:
+            rows.append(ResponsibleRow(kind, unit_secretary(unit), None))
+        elif found is None:
+            rows.append(ResponsibleRow(kind, None, None))
+        else:
+            inherited = found.unit if found.unit_id != unit.pk else None
+            rows.append(ResponsibleRow(kind, found.person, inherited))
+    return rows
+
+
+def leaders_in_scope(user) -> QuerySet[User]:
+    """Leaders holding their role inside the user's subtree, with their active liaison points."""
+    leader_ids = (
+        RoleAssignment.objects.filter(role=Role.LEADER)
+        .filter(subtree_q(user, "org_unit__path", (Role.OFFICE,)))
+        .values("user_id")
+    )
+    active = Q(liaison_points__ended_on__isnull=True)
+    return (
+        User.objects.filter(pk__in=leader_ids)
+        .annotate(active_points=Count("liaison_points", filter=active))
+        .prefetch_related(
+            Prefetch(
+                "liaison_points",
+                queryset=LiaisonPoint.objects.active().select_related("branch"),
+                to_attr="current_points",
+            )
+        )
+        .order_by("username")
+    )

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from branches.models import MAX_LIAISON_POINTS, LiaisonPoint, OrgUnit, Responsibility
+
+
+@transaction.atomic
+def unit_save(*, unit: OrgUnit) -> OrgUnit:
+    """Save a new or edited unit; a changed code or parent moves its whole subtree."""
+    old_path = OrgUnit.objects.get(pk=unit.pk).path if unit.pk else None
+    unit.full_clean()
+    unit.save()
+    if old_path and old_path != unit.path:
+        OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+            path=Concat(Value(unit.path), Substr("path", Length(Value(old_path)) + 1))
+        )
+    return unit
+
+
+@transaction.atomic
+def responsibility_set(*, unit: OrgUnit, kind: str, person) -> Responsibility | None:
+    """Name the person responsible, or clear it (the unit then inherits from above)."""
+    if person is None:
+        Responsibility.objects.filter(unit=unit, kind=kind).delete()
+        return None
+    responsibility, _created = Responsibility.objects.update_or_create(
+        unit=unit, kind=kind, defaults={"person": person}
+    )
+    return responsibility
+
+
+@transaction.atomic
+def liaison_point_create(
+    *, leader: User, branch: OrgUnit, started_on: datetime.date | None = None
+) -> LiaisonPoint:
+    """A leader takes a liaison branch; seed 000 §二 allows one or two at a time."""
+    # Lock the leader so two requests cannot both take the last free place.
+    User.objects.select_for_update().filter(pk=leader.pk).first()
+    if LiaisonPoint.objects.active().filter(leader=leader).count() >= MAX_LIAISON_POINTS:
+        raise ValidationError(
+            _("A leader holds at most %(max)d liaison branches; end one before adding another.")
+            % {"max": MAX_LIAISON_POINTS}
+        )
+    point = LiaisonPoint(leader=leader, branch=branch, started_on=started_on or timezone.localdate())
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def liaison_point_end(*, point: LiaisonPoint, ended_on: datetime.date | None = None) -> None:
+    point.ended_on = max(ended_on or timezone.localdate(), point.started_on)
+    point.save(update_fields=["ended_on"])

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, RoleAssignment
+from accounts.scoping import get_for_user
+from branches.forms import (
+    LiaisonPointForm,
+    MemberFilterForm,
+    MemberForm,
+    OrgUnitForm,
+    ResponsibilityForm,
+)
+from branches.models import LiaisonPoint, Member, OrgUnit, Responsibility
+from branches.selectors import (
+    leaders_in_scope,
+    unit_members,
+    unit_responsibilities,
+    unit_secretary,
+    unit_tree,
+)
+from branches.services import (
+    liaison_point_create,
+    liaison_point_end,
+    responsibility_set,
+    unit_save,
+)
+from core.history import history_rows
+from core.imports import ledgers
+
+MEMBERS_PER_PAGE = 50
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    context = {
+        "is_office": user.has_role(Role.OFFICE),
+        "is_leader": user.has_role(Role.LEADER),
+        "own_member": Member.objects.filter(user=user).select_related("unit").first(),
+        "my_units": OrgUnit.objects.filter(pk__in=[unit_id for _role, _path, unit_id in user.assignments]),
+        "my_points": LiaisonPoint.objects.active().filter(leader=user).select_related("branch"),
+    }
+    if context["is_office"]:
+        units = OrgUnit.objects.visible_to(user)
+        leaders = list(leaders_in_scope(user))
+        context.update(
+            unit_count=units.count(),
+            branch_count=units.branches().count(),
+            member_count=Member.objects.visible_to(user).count(),
+            leaders_without_points=[leader for leader in leaders if leader.active_points == 0],
+            imports=[ledger for ledger in ledgers() if ledger.may_import(user)],
+        )
+    return render(request, "branches/dashboard.html", context)
+
+
+@login_required
+def tree(request):
+    return render(
+        request,
+        "branches/tree.html",
+        {"units": unit_tree(request.user), "can_edit": request.user.has_role(Role.OFFICE)},
+    )
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = get_for_user(OrgUnit, request.user, pk)
+    context = {
+        "unit": unit,
+        "ancestors": OrgUnit.objects.filter(path__in=unit.ancestor_paths()).exclude(pk=unit.pk),
+        "children": unit_tree(request.user).filter(parent=unit),
+        "members": unit_members(unit, request.user),
+        "secretary": unit_secretary(unit),
+        "responsibilities": unit_responsibilities(unit),
+        "liaison_points": unit.liaison_points.active().select_related("leader"),
+        "can_edit": OrgUnit.objects.writable_by(request.user).filter(pk=unit.pk).exists(),
+    }
+    return render(request, "branches/unit_detail.html", context)
+
+
+def _unit_form(request, unit: OrgUnit | None):
+    form = OrgUnitForm(request.POST or None, instance=unit, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = unit_save(unit=form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Unit %(name)s saved.") % {"name": saved.name})
+            return redirect("branches:unit_detail", pk=saved.pk)
+    title = unit.name if unit else _("New unit")
+    return render(request, "branches/form.html", {"form": form, "title": title})
+
+
+@login_required
+def unit_create(request):
+    if not request.user.has_role(Role.OFFICE):
+        raise PermissionDenied
+    return _unit_form(request, None)
+
+
+@login_required
+def unit_edit(request, pk: int):
+    return _unit_form(request, get_for_user(OrgUnit, request.user, pk, write=True))
+
+
+@login_required
+def unit_responsibilities_edit(request, pk: int):
+    unit = get_for_user(OrgUnit, request.user, pk, write=True)
+    current = {r.kind: r.person for r in Responsibility.objects.filter(unit=unit).select_related("person")}
+    form = ResponsibilityForm(request.POST or None, actor=request.user, current=current)
+    if request.method == "POST" and form.is_valid():
+        for kind, person in form.cleaned_data.items():
+            responsibility_set(unit=unit, kind=kind, person=person)
+        messages.success(request, _("Responsible persons saved."))
+        return redirect("branches:unit_detail", pk=unit.pk)
+    title = _("Responsible persons of %(unit)s") % {"unit": unit.name}
+    return render(request, "branches/form.html", {"form": form, "title": title})
+
+
+@login_required
+def unit_history(request, pk: int):
+    unit = get_for_user(OrgUnit, request.user, pk, write=True)
+    histories = [
+        OrgUnit.history.filter(id=unit.pk).select_related("history_user", "parent"),
+        Responsibility.history.filter(unit_id=unit.pk).select_related("history_user", "person"),
+        LiaisonPoint.history.filter(branch_id=unit.pk).select_related("history_user", "leader"),
+        RoleAssignment.history.filter(org_unit_id=unit.pk).select_related("history_user", "user"),
+    ]
+    records = sorted(
+        (record for history in histories for record in history),
+        key=lambda record: (record.history_date, record.history_id),
+    )
+    context = {"object": unit, "rows": history_rows(records)}
+    return render(request, "branches/history.html", context)
+
+
+@login_required
+def member_list(request):
+    form = MemberFilterForm(request.GET, actor=request.user)
+    members = form.apply(Member.objects.visible_to(request.user).select_related("unit"))
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_add": OrgUnit.objects.taking_members_from(request.user).exists(),
+    }
+    return render(request, "branches/member_list.html", context)
+
+
+@login_required
+def member_detail(request, pk: int):
+    member = get_for_user(Member, request.user, pk)
+    can_edit = Member.objects.writable_by(request.user).filter(pk=member.pk).exists()
+    return render(request, "branches/member_detail.html", {"member": member, "can_edit": can_edit})
+
+
+def _member_form(request, member: Member | None):
+    form = MemberForm(request.POST or None, instance=member, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("Member %(name)s saved.") % {"name": saved.name})
+        return redirect("branches:member_detail", pk=saved.pk)
+    title = member.name if member else _("New party member")
+    return render(request, "branches/form.html", {"form": form, "title": title})
+
+
+@login_required
+def member_create(request):
+    if not OrgUnit.objects.taking_members_from(request.user).exists():
+        raise PermissionDenied
+    return _member_form(request, None)
+
+
+@login_required
+def member_edit(request, pk: int):
+    return _member_form(request, get_for_user(Member, request.user, pk, write=True))
+
+
+@login_required
+def member_history(request, pk: int):
+    member = get_for_user(Member, request.user, pk, write=True)
+    records = Member.history.filter(id=member.pk).select_related("history_user", "unit", "user")
+    context = {"object": member, "rows": history_rows(records.order_by("history_date", "history_id"))}
+    return render(request, "branches/history.html", context)
+
+
+@login_required
+def liaison_list(request):
+    user = request.user
+    is_office = user.has_role(Role.OFFICE)
+    if not (is_office or user.has_role(Role.LEADER)):
+        raise PermissionDenied
+    form = LiaisonPointForm(request.POST or None, actor=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            liaison_point_create(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Liaison point added."))
+            return redirect("branches:liaison_list")
+    points = LiaisonPoint.objects.visible_to(user).active().select_related("leader", "branch")
+    context = {
+        "form": form,
+        "leaders": leaders_in_scope(user) if is_office else None,
+        "points": points if is_office else points.filter(leader=user),
+    }
+    return render(request, "branches/liaison_list.html", context)
+
+
+@login_required
+@require_POST
+def liaison_end(request, pk: int):
+    point = get_for_user(LiaisonPoint, request.user, pk, write=True)
+    liaison_point_end(point=point)
+    messages.success(request, _("Liaison point ended."))
+    return redirect("branches:liaison_list")

@@ -1,0 +1,384 @@
+"""Ledger imports from Excel: one reader, one registry, one all-or-nothing run.
+
+Each domain app declares its ledgers (columns, a django-import-export resource built
+for the importing user, who may import) with `register`; the pages in `core.views`
+and `manage.py import_ledger` run them through `run_import`, so the command line and
+the browser refuse exactly the same files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import openpyxl
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+HEADER_SEARCH_ROWS = 10
+PREVIEW_ROWS = 200
+
+# Full-width ASCII (０１２, －, ／, ．) as typed with a Chinese input method, to half-width.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def to_halfwidth(text: str) -> str:
+    return text.translate(_FULLWIDTH)
+
+
+class WorkbookError(Exception):
+    """The whole file is refused; the message says why, for the person who uploaded it."""
+
+
+@dataclass(frozen=True, order=True)
+class CellError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    total: int
+    errors: list[CellError]
+    preview: list[tuple[int, list[Any], list[CellError]]] = field(default_factory=list)
+    saved: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """A date as Excel stores it or as people type it: 2026-06-30, 2026/6/30, 2026年6月30日, 2026.6.30."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = to_halfwidth(str(value)).strip()
+    text = re.sub(r"\s+00:00(:00)?$", "", text)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                break
+    raise ValueError(
+        _("“%(value)s” is not a date; write it as 2026-06-30, 2026/6/30 or 2026年6月30日.") % {"value": value}
+    )
+
+
+class DateWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        return "" if value is None else str(value).strip()
+
+
+class CodeWidget(TextWidget):
+    """Codes and phone numbers, typed in full-width digits as often as not."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a phone number Excel stored as a number
+        return to_halfwidth(super().clean(value, row, **kwargs)).strip()
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice written as its Chinese label (书记), as people fill the form."""
+
+    def __init__(self, choices, *, blank: bool = False):
+        super().__init__()
+        self.choices = choices
+        self.blank = blank
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip()
+        if not text and self.blank:
+            return ""
+        for key, label in self.choices:
+            if text in (str(label), key):
+                return key
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": text, "choices": "、".join(str(label) for _key, label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class ScopedForeignKeyWidget(widgets.Widget):
+    """Finds a related row by its code among the rows the importing user may write.
+
+    A code outside the user's scope reads as unknown: an import can neither attach
+    rows to another township's units nor learn that they exist.
+    """
+
+    def __init__(self, queryset, lookup: str, unknown_message: str):
+        super().__init__()
+        self.queryset = queryset
+        self.lookup = lookup
+        self.unknown_message = unknown_message
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else to_halfwidth(str(value)).strip()
+        if not text:
+            return None
+        try:
+            return self.queryset.get(**{self.lookup: text})
+        except self.queryset.model.DoesNotExist:
+            raise ValueError(self.unknown_message % {"value": text}) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return getattr(value, self.lookup, "") if value else ""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    kind: str
+    label: str
+    columns: tuple[str, ...]
+    # Columns that identify a row: two rows of one file with the same values are duplicates.
+    key_columns: tuple[str, ...]
+    example: tuple[Any, ...]
+    resource: Callable[[Any], resources.ModelResource]
+    may_import: Callable[[Any], bool]
+    done_url: str
+
+
+_LEDGERS: dict[str, Ledger] = {}
+
+
+def register(ledger: Ledger) -> Ledger:
+    _LEDGERS[ledger.kind] = ledger
+    return ledger
+
+
+def get_ledger(kind: str) -> Ledger | None:
+    return _LEDGERS.get(kind)
+
+
+def ledgers() -> list[Ledger]:
+    return list(_LEDGERS.values())
+
+
+def _cell_text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def read_sheet(
+    fileobj: IO[bytes], columns: Sequence[str], *, max_rows: int
+) -> tuple[list[tuple[int, dict[str, Any]]], list[CellError]]:
+    """Rows of the first sheet as {column: value} with their Excel row numbers.
+
+    Raises WorkbookError for a file that cannot be taken at all; returns cell errors
+    (formulas) alongside the rows so that the preview can name every one.
+    """
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if head.startswith(OLE_SIGNATURE):
+        if ENCRYPTION_STREAM in fileobj.read():
+            raise WorkbookError(
+                _(
+                    "The file is password-protected. Remove the password in Excel or WPS, "
+                    "save it as .xlsx and upload it again."
+                )
+            )
+        raise WorkbookError(
+            _("This is an old-style .xls file. Save it as .xlsx in Excel or WPS and upload it again.")
+        )
+    if not head.startswith(ZIP_SIGNATURE):
+        raise WorkbookError(
+            _("The file is not an Excel workbook (.xlsx). Download the template and fill it in.")
+        )
+    try:
+        rows, errors = _read_rows(fileobj, columns, max_rows=max_rows)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # openpyxl raises a dozen kinds of errors for a broken file
+        raise WorkbookError(
+            _("The file is damaged and cannot be read. Open it in Excel or WPS, save it again and upload it.")
+        ) from exc
+    if not rows:
+        raise WorkbookError(_("The file has a header row but no data rows."))
+    return rows, errors
+
+
+def _read_rows(fileobj, columns, *, max_rows):
+    workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
+    sheet = workbook.worksheets[0]
+    rows_iter = sheet.iter_rows()
+    first = next(rows_iter, ())
+    header = [_cell_text(cell.value) for cell in first]
+    _check_header(header, columns, sheet)
+    positions = {name: header.index(name) for name in columns}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    errors: list[CellError] = []
+    for number, cells in enumerate(rows_iter, start=2):
+        if all(_cell_text(cell.value) == "" for cell in cells):
+            continue  # WPS and LibreOffice leave formatted empty rows behind
+        if len(rows) == max_rows:
+            raise WorkbookError(
+                _(
+                    "The file has more than %(max)d data rows. Split it and import the parts "
+                    "one after another."
+                )
+                % {"max": max_rows}
+            )
+        values: dict[str, Any] = {}
+        for name, index in positions.items():
+            cell = cells[index] if index < len(cells) else None
+            value = cell.value if cell is not None else None
+            if cell is not None and cell.data_type == "f":
+                errors.append(
+                    CellError(number, name, _("Formulas are not allowed; paste the value instead."))
+                )
+                value = None
+            values[name] = value.strip() if isinstance(value, str) else value
+        rows.append((number, values))
+    workbook.close()
+    return rows, errors
+
+
+def _check_header(header: list[str], columns: Sequence[str], sheet) -> None:
+    expected = set(columns)
+    if not expected & set(header):
+        for number, cells in enumerate(
+            sheet.iter_rows(min_row=2, max_row=HEADER_SEARCH_ROWS, values_only=True), start=2
+        ):
+            if len(expected & {_cell_text(value) for value in cells}) * 2 >= len(expected):
+                raise WorkbookError(
+                    _(
+                        "The header must be the first row; it was found in row %(row)d. Delete "
+                        "the rows above it."
+                    )
+                    % {"row": number}
+                )
+    missing = [name for name in columns if name not in header]
+    unknown = [name for name in header if name and name not in expected]
+    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(_("missing columns: %s") % "、".join(missing))
+    if unknown:
+        problems.append(_("unknown columns: %s") % "、".join(unknown))
+    if doubled:
+        problems.append(_("repeated columns: %s") % "、".join(doubled))
+    if problems:
+        raise WorkbookError(
+            _("The header row does not match the template (%(problems)s). The columns are: %(columns)s.")
+            % {"problems": "；".join(problems), "columns": "、".join(columns)}
+        )
+
+
+def run_import(*, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_run: bool) -> ImportReport:
+    """Check every row, and save them all only when none has an error."""
+    rows, errors = read_sheet(fileobj, ledger.columns, max_rows=max_rows)
+    seen: dict[tuple, int] = {}
+    dataset = tablib.Dataset(headers=list(ledger.columns))
+    numbers: list[int] = []
+    for number, values in rows:
+        key = tuple(to_halfwidth(_cell_text(values[name])) for name in ledger.key_columns)
+        if all(key) and key in seen:
+            errors.append(
+                CellError(
+                    number,
+                    ledger.key_columns[-1],
+                    _("Repeats row %(row)d of this file.") % {"row": seen[key]},
+                )
+            )
+            continue
+        seen.setdefault(key, number)
+        dataset.append([values[name] for name in ledger.columns])
+        numbers.append(number)
+
+    resource = ledger.resource(user)
+    saved = 0
+    with transaction.atomic():
+        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
+        errors.extend(_result_errors(result, resource, numbers, ledger))
+        if errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            saved = result.totals.get("new", 0) + result.totals.get("update", 0)
+    errors.sort()
+    by_row: dict[int, list[CellError]] = {}
+    for error in errors:
+        by_row.setdefault(error.row, []).append(error)
+    preview = [
+        (number, [values[name] for name in ledger.columns], by_row.get(number, []))
+        for number, values in rows[:PREVIEW_ROWS]
+    ]
+    return ImportReport(total=len(rows), errors=errors, preview=preview, saved=saved)
+
+
+def _result_errors(result, resource, numbers, ledger) -> list[CellError]:
+    columns = {name: f.column_name for name, f in resource.fields.items()}
+    errors = [CellError(0, "", str(error.error)) for error in result.base_errors]
+    for index, row_errors in result.row_errors():
+        for error in row_errors:
+            errors.append(
+                CellError(
+                    numbers[index - 1],
+                    "",
+                    _("This row could not be saved: %(error)s") % {"error": error.error},
+                )
+            )
+    for invalid in result.invalid_rows:
+        for name, messages in invalid.error_dict.items():
+            column = ledger.key_columns[-1] if name == NON_FIELD_ERRORS else columns.get(name, name)
+            for message in messages:
+                errors.append(CellError(numbers[invalid.number - 1], column, str(message)))
+    return errors
+
+
+def template_workbook(ledger: Ledger) -> bytes:
+    """The blank file to fill in: the header row alone on the first sheet, an example on the second."""
+    from io import BytesIO
+
+    from openpyxl.styles import Font
+
+    from core.xlsx import fit_column_widths
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = str(ledger.label)[:31]
+    sheet.append(list(ledger.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    fit_column_widths(sheet, [ledger.columns, ledger.example])
+    example = workbook.create_sheet(_("Example"))
+    example.append(list(ledger.columns))
+    example.append(list(ledger.example))
+    example.append([])
+    example.append([_("Fill in the first sheet from its second row; keep the header row as it is.")])
+    fit_column_widths(example, [ledger.columns, ledger.example])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
