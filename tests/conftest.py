@@ -1,0 +1,59 @@
+"""Personas: the demo township of `seed_demo`, created once per test session.
+
+Each test runs in a transaction rolled back at its end, so every test starts from the
+same 柳山镇. Tests that need committed data (a live server, a Celery worker) use
+`transactional_db`, which pytest-django runs last, and seed again themselves.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+# Playwright runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEMO_PASSWORD = "demo-pass-2026"
+PERSONAS = ["office", "leader", "secretary", "secretary2", "inspector", "member", "admin"]
+
+
+def pytest_configure(config):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", force=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def personas(db):
+    from accounts.models import User
+
+    return {user.username: user for user in User.objects.filter(username__in=PERSONAS)}
+
+
+@pytest.fixture
+def client_for(personas):
+    """A logged-in test client for a demo persona, or an anonymous one for None."""
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username is not None:
+            client.force_login(personas[username])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def units(db):
+    from branches.models import OrgUnit
+
+    return {unit.code: unit for unit in OrgUnit.objects.all()}

@@ -1,0 +1,110 @@
+"""Every URL of the project × every demo role: a new page without a decision here fails."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import RoleAssignment, User
+from branches.models import LiaisonPoint, Member
+from core.models import Upload
+
+ROLES = ["anonymous", "office", "leader", "secretary", "secretary2", "inspector", "member", "admin"]
+
+# url name: (method, statuses in the order of ROLES). Objects: the `member` persona's own
+# record and account in 柳山村第一党支部 (secretary's branch, not secretary2's).
+LOGIN = 302
+EXPECTED = {
+    "healthz": ("get", [200, 200, 200, 200, 200, 200, 200, 200]),
+    "accounts:login": ("get", [200, 200, 200, 200, 200, 200, 200, 200]),
+    "accounts:logout": ("post", [302, 302, 302, 302, 302, 302, 302, 302]),
+    "accounts:password_change": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "accounts:password_change_done": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "accounts:user_list": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "accounts:user_create": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "accounts:user_detail": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "accounts:user_edit": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "accounts:user_set_password": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "accounts:role_delete": ("post", [LOGIN, 302, 403, 403, 403, 403, 403, 302]),
+    "core:import": ("get", [LOGIN, 200, 404, 200, 200, 404, 404, 200]),
+    "core:import_template": ("get", [LOGIN, 200, 404, 200, 200, 404, 404, 200]),
+    # The upload belongs to `office`: nobody else, not even a superuser, may confirm it.
+    "core:import_confirm": ("post", [LOGIN, 302, 404, 404, 404, 404, 404, 404]),
+    "branches:dashboard": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "branches:tree": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "branches:unit_create": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "branches:unit_detail": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    "branches:unit_edit": ("get", [LOGIN, 200, 403, 403, 404, 403, 404, 200]),
+    "branches:unit_responsibilities": ("get", [LOGIN, 200, 403, 403, 404, 403, 404, 200]),
+    "branches:unit_history": ("get", [LOGIN, 200, 403, 403, 404, 403, 404, 200]),
+    "branches:member_list": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "branches:member_create": ("get", [LOGIN, 200, 403, 200, 200, 403, 403, 200]),
+    "branches:member_detail": ("get", [LOGIN, 200, 200, 200, 404, 200, 200, 200]),
+    "branches:member_edit": ("get", [LOGIN, 200, 403, 200, 404, 403, 403, 200]),
+    "branches:member_history": ("get", [LOGIN, 200, 403, 200, 404, 403, 403, 200]),
+    "branches:liaison_list": ("get", [LOGIN, 200, 200, 403, 403, 403, 403, 200]),
+    "branches:liaison_end": ("post", [LOGIN, 302, 302, 403, 404, 403, 404, 302]),
+}
+
+
+def _project_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's admin, scoped by ScopedAdminMixin and tested apart
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _project_url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_has_an_access_decision():
+    assert set(_project_url_names()) == set(EXPECTED)
+
+
+def _kwargs(name: str, personas, units) -> dict:
+    member_user = personas["member"]
+    own_record = Member.objects.get(user=member_user)
+    if name.startswith("accounts:user_") and name != "accounts:user_list" and name != "accounts:user_create":
+        return {"pk": member_user.pk}
+    if name == "accounts:role_delete":
+        return {"pk": RoleAssignment.objects.get(user=member_user).pk}
+    if name in ("core:import", "core:import_template"):
+        return {"kind": "members"}
+    if name == "core:import_confirm":
+        upload = Upload.objects.create(owner=personas["office"], kind="members", original_name="a.xlsx")
+        return {"pk": upload.pk}
+    if name.startswith("branches:unit_") and name != "branches:unit_create":
+        return {"pk": units["LS0101"].pk}
+    if name.startswith("branches:member_") and name not in ("branches:member_list", "branches:member_create"):
+        return {"pk": own_record.pk}
+    if name == "branches:liaison_end":
+        return {"pk": LiaisonPoint.objects.get(leader__username="leader", branch=units["LS0101"]).pk}
+    return {}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("role", ROLES)
+def test_access(name, role, client_for, personas, units):
+    method, statuses = EXPECTED[name]
+    expected = statuses[ROLES.index(role)]
+    url = reverse(name, kwargs=_kwargs(name, personas, units))
+    client = client_for(None if role == "anonymous" else role)
+    data = {"discard": "1"} if name == "core:import_confirm" else {}
+    response = getattr(client, method)(url, data)
+    assert response.status_code == expected, f"{role} {method.upper()} {url}"
+    if expected == LOGIN and role == "anonymous":
+        assert response["Location"].startswith(reverse("accounts:login")) or name == "accounts:logout"
+
+
+def test_admin_stays_for_superusers_only(client_for):
+    assert client_for("admin").get("/admin/branches/member/").status_code == 200
+    for role in ["office", "secretary", "member"]:
+        response = client_for(role).get("/admin/branches/member/")
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_personas_exist(personas):
+    assert set(personas) == {"office", "leader", "secretary", "secretary2", "inspector", "member", "admin"}
+    assert User.objects.get(username="admin").is_superuser
