@@ -299,6 +299,8 @@ def _check_header(header: list[str], columns: Sequence[str], sheet) -> None:
 def run_import(*, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_run: bool) -> ImportReport:
     """Check every row, and save them all only when none has an error."""
     rows, errors = read_sheet(fileobj, ledger.columns, max_rows=max_rows)
+    # Rows already wrong (a formula, a repeat) are not checked further: one message each.
+    refused = {error.row for error in errors}
     seen: dict[tuple, int] = {}
     dataset = tablib.Dataset(headers=list(ledger.columns))
     numbers: list[int] = []
@@ -314,8 +316,9 @@ def run_import(*, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_r
             )
             continue
         seen.setdefault(key, number)
-        dataset.append([values[name] for name in ledger.columns])
-        numbers.append(number)
+        if number not in refused:
+            dataset.append([values[name] for name in ledger.columns])
+            numbers.append(number)
 
     resource = ledger.resource(user)
     saved = 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from core.imports import WorkbookError, get_ledger, ledgers, run_import
 
@@ -36,15 +37,17 @@ class Command(BaseCommand):
         except WorkbookError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         for error in report.errors:
-            where = f"第 {error.row} 行" if error.row else "文件"
-            column = f"「{error.column}」" if error.column else ""
-            self.stderr.write(f"{file}: {where}{column}：{error.message}")
+            where = _("row %(row)d") % {"row": error.row} if error.row else _("file")
+            column = f" {error.column}" if error.column else ""
+            self.stderr.write(f"{file}: {where}{column}: {error.message}")
         if report.errors:
-            raise CommandError(f"{len(report.errors)} 处错误，未保存任何数据。")
+            raise CommandError(_("%(count)d errors; nothing was saved.") % {"count": len(report.errors)})
         if dry_run:
-            self.stdout.write(f"检查通过：{report.total} 行（--dry-run，未保存）。")
+            self.stdout.write(
+                _("%(count)d rows checked, no errors (dry run: nothing saved).") % {"count": report.total}
+            )
         else:
-            self.stdout.write(f"已导入 {report.saved} 行。")
+            self.stdout.write(_("%(count)d rows imported.") % {"count": report.saved})
 
     def _actor(self, username: str | None):
         user_model = get_user_model()
