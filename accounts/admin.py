@@ -27,7 +27,7 @@ class ScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
-        if hasattr(manager, "writable_by"):
+        if "queryset" not in kwargs and hasattr(manager, "writable_by"):
             kwargs["queryset"] = manager.writable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

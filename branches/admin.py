@@ -23,6 +23,11 @@ class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("unit",)
     autocomplete_fields = ["unit", "user"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = OrgUnit.objects.taking_members_from(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):

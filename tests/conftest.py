@@ -19,7 +19,7 @@ from django.test import Client
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DEMO_PASSWORD = "demo-pass-2026"
-PERSONAS = ["office", "leader", "secretary", "secretary2", "inspector", "member", "admin"]
+PERSONAS = ["office", "leader", "leader2", "secretary", "secretary2", "inspector", "member", "admin"]
 
 
 def pytest_configure(config):

@@ -106,5 +106,14 @@ def test_admin_stays_for_superusers_only(client_for):
 
 
 def test_personas_exist(personas):
-    assert set(personas) == {"office", "leader", "secretary", "secretary2", "inspector", "member", "admin"}
+    assert set(personas) == {
+        "office",
+        "leader",
+        "leader2",
+        "secretary",
+        "secretary2",
+        "inspector",
+        "member",
+        "admin",
+    }
     assert User.objects.get(username="admin").is_superuser
