@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.scoping import subtree_q
@@ -31,8 +31,15 @@ def unit_tree(user) -> QuerySet[OrgUnit]:
     )
 
 
+POSITION_RANK = Case(
+    *(When(position=position, then=Value(rank)) for rank, position in enumerate(Position.values)),
+    default=Value(len(Position.values)),
+)
+
+
 def unit_members(unit: OrgUnit, user) -> QuerySet[Member]:
-    return Member.objects.visible_to(user).filter(unit=unit).order_by("name")
+    """A unit's own members, its secretary and committee first."""
+    return Member.objects.visible_to(user).filter(unit=unit).order_by(POSITION_RANK, "name")
 
 
 def unit_secretary(unit: OrgUnit) -> Member | None:
