@@ -144,15 +144,20 @@ class ScopedForeignKeyWidget(widgets.Widget):
         self.queryset = queryset
         self.lookup = lookup
         self.unknown_message = unknown_message
+        self.found: dict[str, Any] = {}
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else to_halfwidth(str(value)).strip()
         if not text:
             return None
-        try:
-            return self.queryset.get(**{self.lookup: text})
-        except self.queryset.model.DoesNotExist:
-            raise ValueError(self.unknown_message % {"value": text}) from None
+        found = self.found.get(text)
+        if found is None:
+            # Not cached when missing: a row earlier in the same file may create it.
+            found = self.queryset.filter(**{self.lookup: text}).first()
+            if found is None:
+                raise ValueError(self.unknown_message % {"value": text})
+            self.found[text] = found
+        return found
 
     def render(self, value, obj=None, **kwargs):
         return getattr(value, self.lookup, "") if value else ""

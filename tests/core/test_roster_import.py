@@ -35,7 +35,7 @@ def _errors(response) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.message) for e in report.errors] if report else []
 
 
-def test_good_file_previews_then_saves_every_row_on_confirm(client_for, counts):
+def test_good_file_previews_then_saves_every_row_on_confirm(client_for, counts, personas):
     client = client_for("office")
     rows = [GOOD_ROW, ["周大海", "男", "LS0102", "委员", "１３９０００００００２", "2019年3月5日"]]
     before = counts()
@@ -54,7 +54,8 @@ def test_good_file_previews_then_saves_every_row_on_confirm(client_for, counts):
     assert second.joined_on == datetime.date(2019, 3, 5)
     assert second.get_position_display() == "委员"
     assert not Upload.objects.filter(pk=upload_row.pk).exists()
-    assert Member.history.filter(name="周大海", history_type="+").count() == 1
+    created = Member.history.get(name="周大海", history_type="+")
+    assert created.history_user == personas["office"]
 
 
 @pytest.mark.parametrize(
@@ -129,6 +130,7 @@ def test_every_bad_row_is_named_by_row_and_column(client_for, counts, units):
         ['=HYPERLINK("http://x")', "男", "LS0101", "党员", "", ""],  # 10: a formula
         ["<script>alert(1)</script>", "男", "LS0101", "党员", "", ""],  # 11: markup
         ["王六", "男", "LS0101", "书记", "", ""],  # 12: LS0101 has its secretary
+        ["王七", "男", "", "党员", "", ""],  # 13: unit code missing
     ]
     before = counts()
     response = _post(client_for("office"), xlsx(rows))
@@ -149,6 +151,7 @@ def test_every_bad_row_is_named_by_row_and_column(client_for, counts, units):
     assert by_row[10] == [("姓名", "不允许使用公式，请粘贴数值。")]
     assert by_row[11][0][0] == "姓名" and "<" in by_row[11][0][1]
     assert by_row[12] == [("姓名", "该组织已有书记。")]
+    assert by_row[13] == [("所在组织编码", "此字段不能为空。")]
     assert response.context["upload"] is None
     assert "未保存任何数据" in response.content.decode()
     assert "&lt;script&gt;" in response.content.decode()  # shown escaped in the preview
