@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import RoleAssignment, User
@@ -60,7 +61,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class PortalUserAdmin(ScopedAdminMixin, UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("创先争优", {"fields": ("full_name", "phone")}))
+    fieldsets = (*UserAdmin.fieldsets, (_("Portal profile"), {"fields": ("full_name", "phone")}))
     list_display = ("username", "full_name", "phone", "is_active", "is_staff")
     search_fields = ("username", "full_name", "phone")
     inlines = [RoleAssignmentInline]

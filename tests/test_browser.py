@@ -70,3 +70,36 @@ def test_secretary_logs_in_and_sees_its_branch(demo_server, browser, device, vie
     response = page.goto(f"{demo_server.url}/units/{other.pk}/")
     assert response.status == 404
     context.close()
+
+
+def test_office_imports_a_roster_and_reads_the_errors(demo_server, browser, tmp_path):
+    from tests.core.xlsx_files import xlsx
+
+    roster = tmp_path / "党员名册.xlsx"
+    roster.write_bytes(
+        xlsx(
+            [
+                ["林小红", "女", "LS0101", "党员", "13900000001", "2020-07-01"],
+                ["王四", "男", "XX99", "党员", "", "2020/13/01"],
+            ]
+        )
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("office")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="党员").first.wait_for()
+    page.goto(f"{demo_server.url}/imports/members/")
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(roster))
+    page.get_by_role("button", name="上传并检查").click()
+    errors = page.locator("table.table-bordered tbody tr")
+    assert errors.count() == 2
+    assert "本组织内没有编码为“XX99”的组织。" in errors.nth(0).inner_text() + errors.nth(1).inner_text()
+    assert page.get_by_text("未保存任何数据").is_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "office-import-errors.png"), full_page=True)
+    page.goto(f"{demo_server.url}/")
+    page.screenshot(path=str(SCREENSHOTS / "office-dashboard.png"), full_page=True)
+    context.close()
