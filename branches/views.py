@@ -43,8 +43,10 @@ def dashboard(request):
     context = {
         "is_office": user.has_role(Role.OFFICE),
         "is_leader": user.has_role(Role.LEADER),
-        "own_member": Member.objects.filter(user=user).select_related("unit").first(),
-        "my_units": OrgUnit.objects.filter(pk__in=[unit_id for _role, _path, unit_id in user.assignments]),
+        "own_member": Member.objects.visible_to(user).filter(user=user).select_related("unit").first(),
+        "my_units": OrgUnit.objects.visible_to(user).filter(
+            pk__in=[unit_id for _role, _path, unit_id in user.assignments]
+        ),
         "my_points": LiaisonPoint.objects.active().filter(leader=user).select_related("branch"),
     }
     if context["is_office"]:
@@ -74,7 +76,9 @@ def unit_detail(request, pk: int):
     unit = get_for_user(OrgUnit, request.user, pk)
     context = {
         "unit": unit,
-        "ancestors": OrgUnit.objects.filter(path__in=unit.ancestor_paths()).exclude(pk=unit.pk),
+        "ancestors": OrgUnit.objects.visible_to(request.user)
+        .filter(path__in=unit.ancestor_paths())
+        .exclude(pk=unit.pk),
         "children": unit_tree(request.user).filter(parent=unit),
         "members": unit_members(unit, request.user),
         "secretary": unit_secretary(unit),

@@ -94,3 +94,11 @@ class TestAdmin:
         assert response.status_code == 200
         unit_choices = response.context["adminform"].form.fields["unit"].queryset
         assert set(unit_choices.values_list("code", flat=True)) == {"LS0101", "LS010101"}
+
+
+def test_secretary_breadcrumb_and_dashboard_stay_inside_its_scope(client_for, units):
+    detail = client_for("secretary").get(reverse("branches:unit_detail", args=[units["LS010101"].pk]))
+    assert [u.code for u in detail.context["ancestors"]] == ["LS0101"]
+    dashboard = client_for("member").get(reverse("branches:dashboard"))
+    assert list(dashboard.context["my_units"]) == []  # a member sees its record, not its branch
+    assert dashboard.context["own_member"].user.username == "member"
