@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "branches",
+    "commitments",
 ]
 
 MIDDLEWARE = [
@@ -170,7 +171,11 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 10) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+# Exports of up to this many rows are built during the request; larger ones by a worker.
+INLINE_EXPORT_ROWS = env_int("INLINE_EXPORT_ROWS", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

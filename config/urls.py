@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("core.urls")),
     path("", include("branches.urls")),
+    path("", include("commitments.urls")),
 ]

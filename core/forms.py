@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from core.attachments import check_upload
 
 
 class ImportFileForm(forms.Form):
@@ -20,3 +23,33 @@ class ImportFileForm(forms.Form):
                 _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}
             )
         return upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several evidence files at once, each checked by its content (core.attachments)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf,.docx,.xlsx,.pptx"})
+    max_files = 10
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > self.max_files:
+            raise ValidationError(_("At most %(count)d files at a time.") % {"count": self.max_files})
+        checked, errors = [], []
+        for upload in uploads:
+            super().clean(upload, initial)
+            try:
+                checked.append((check_upload(upload), upload.name))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -52,6 +52,8 @@ class ImportReport:
     errors: list[CellError]
     preview: list[tuple[int, list[Any], list[CellError]]] = field(default_factory=list)
     saved: int = 0
+    unchanged: int = 0
+    header_row: int = 1
 
     @property
     def ok(self) -> bool:
@@ -171,9 +173,16 @@ class Ledger:
     # Columns that identify a row: two rows of one file with the same values are duplicates.
     key_columns: tuple[str, ...]
     example: tuple[Any, ...]
-    resource: Callable[[Any], resources.ModelResource]
+    # resource(user, **options): a django-import-export resource scoped to the importing user.
+    resource: Callable[..., resources.ModelResource]
     may_import: Callable[[Any], bool]
     done_url: str
+    # Read when present, never required (a hidden record number, say).
+    optional_columns: tuple[str, ...] = ()
+    # Official forms carry a title above the header row; rosters start with the header.
+    title_rows: bool = False
+    # A form asking what the file is for (a branch, a period); its cleaned data are the options.
+    options_form: type | None = None
 
 
 _LEDGERS: dict[str, Ledger] = {}
@@ -196,9 +205,15 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_sheet(
-    fileobj: IO[bytes], columns: Sequence[str], *, max_rows: int
-) -> tuple[list[tuple[int, dict[str, Any]]], list[CellError]]:
+@dataclass
+class SheetRows:
+    header_row: int
+    columns: list[str]  # required and present optional columns, in ledger order
+    rows: list[tuple[int, dict[str, Any]]]
+    errors: list[CellError]
+
+
+def read_sheet(fileobj: IO[bytes], ledger: Ledger, *, max_rows: int) -> SheetRows:
     """Rows of the first sheet as {column: value} with their Excel row numbers.
 
     Raises WorkbookError for a file that cannot be taken at all; returns cell errors
@@ -222,36 +237,35 @@ def read_sheet(
             _("The file is not an Excel workbook (.xlsx). Download the template and fill it in.")
         )
     try:
-        rows, errors = _read_rows(fileobj, columns, max_rows=max_rows)
+        sheet = _read_rows(fileobj, ledger, max_rows=max_rows)
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl raises a dozen kinds of errors for a broken file
         raise WorkbookError(
             _("The file is damaged and cannot be read. Open it in Excel or WPS, save it again and upload it.")
         ) from exc
-    if not rows:
+    if not sheet.rows:
         raise WorkbookError(_("The file has a header row but no data rows."))
-    return rows, errors
+    return sheet
 
 
-def _read_rows(fileobj, columns, *, max_rows):
+def _read_rows(fileobj, ledger: Ledger, *, max_rows) -> SheetRows:
     workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
     sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows()
-    first = next(rows_iter, ())
-    header = [_cell_text(cell.value) for cell in first]
-    _check_header(header, columns, sheet)
+    rows_iter = enumerate(sheet.iter_rows(), start=1)
+    header_row, header = _find_header(rows_iter, ledger, sheet)
+    columns = [name for name in (*ledger.columns, *ledger.optional_columns) if name in header]
     positions = {name: header.index(name) for name in columns}
     rows: list[tuple[int, dict[str, Any]]] = []
     errors: list[CellError] = []
-    for number, cells in enumerate(rows_iter, start=2):
+    for number, cells in rows_iter:
         if all(_cell_text(cell.value) == "" for cell in cells):
             continue  # WPS and LibreOffice leave formatted empty rows behind
         if len(rows) == max_rows:
             raise WorkbookError(
                 _(
-                    "The file has more than %(max)d data rows. Split it and import the parts "
-                    "one after another."
+                    "The file has more than %(max)d data rows. "
+                    "Split it and import the parts one after another."
                 )
                 % {"max": max_rows}
             )
@@ -267,25 +281,34 @@ def _read_rows(fileobj, columns, *, max_rows):
             values[name] = value.strip() if isinstance(value, str) else value
         rows.append((number, values))
     workbook.close()
-    return rows, errors
+    return SheetRows(header_row, columns, rows, errors)
 
 
-def _check_header(header: list[str], columns: Sequence[str], sheet) -> None:
-    expected = set(columns)
-    if not expected & set(header):
-        for number, cells in enumerate(
+def _find_header(rows_iter, ledger: Ledger, sheet) -> tuple[int, list[str]]:
+    expected = set(ledger.columns)
+    looked_at = []
+    for number, cells in rows_iter:
+        header = [_cell_text(cell.value) for cell in cells]
+        looked_at.append((number, header))
+        if expected <= set(header) or not ledger.title_rows or number == HEADER_SEARCH_ROWS:
+            break
+    # The row sharing most names with the template is the header the user meant.
+    number, header = max(looked_at, key=lambda item: (len(expected & set(item[1])), -item[0]))
+    if not ledger.title_rows and number == 1 and not expected & set(header):
+        for later, cells in enumerate(
             sheet.iter_rows(min_row=2, max_row=HEADER_SEARCH_ROWS, values_only=True), start=2
         ):
             if len(expected & {_cell_text(value) for value in cells}) * 2 >= len(expected):
                 raise WorkbookError(
                     _(
-                        "The header must be the first row; it was found in row %(row)d. Delete "
-                        "the rows above it."
+                        "The header must be the first row; it was found in row %(row)d. "
+                        "Delete the rows above it."
                     )
-                    % {"row": number}
+                    % {"row": later}
                 )
-    missing = [name for name in columns if name not in header]
-    unknown = [name for name in header if name and name not in expected]
+    known = expected | set(ledger.optional_columns)
+    missing = [name for name in ledger.columns if name not in header]
+    unknown = [name for name in header if name and name not in known]
     doubled = sorted({name for name in header if name and header.count(name) > 1})
     problems = []
     if missing:
@@ -297,19 +320,23 @@ def _check_header(header: list[str], columns: Sequence[str], sheet) -> None:
     if problems:
         raise WorkbookError(
             _("The header row does not match the template (%(problems)s). The columns are: %(columns)s.")
-            % {"problems": "；".join(problems), "columns": "、".join(columns)}
+            % {"problems": "；".join(problems), "columns": "、".join(ledger.columns)}
         )
+    return number, header
 
 
-def run_import(*, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_run: bool) -> ImportReport:
+def run_import(
+    *, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_run: bool, options: dict | None = None
+) -> ImportReport:
     """Check every row, and save them all only when none has an error."""
-    rows, errors = read_sheet(fileobj, ledger.columns, max_rows=max_rows)
+    sheet = read_sheet(fileobj, ledger, max_rows=max_rows)
+    errors = list(sheet.errors)
     # Rows already wrong (a formula, a repeat) are not checked further: one message each.
     refused = {error.row for error in errors}
     seen: dict[tuple, int] = {}
-    dataset = tablib.Dataset(headers=list(ledger.columns))
+    dataset = tablib.Dataset(headers=sheet.columns)
     numbers: list[int] = []
-    for number, values in rows:
+    for number, values in sheet.rows:
         key = tuple(to_halfwidth(_cell_text(values[name])) for name in ledger.key_columns)
         if all(key) and key in seen:
             errors.append(
@@ -322,10 +349,10 @@ def run_import(*, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_r
             continue
         seen.setdefault(key, number)
         if number not in refused:
-            dataset.append([values[name] for name in ledger.columns])
+            dataset.append([values[name] for name in sheet.columns])
             numbers.append(number)
 
-    resource = ledger.resource(user)
+    resource = ledger.resource(user, **(options or {}))
     saved = 0
     with transaction.atomic():
         result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
@@ -339,10 +366,17 @@ def run_import(*, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_r
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
     preview = [
-        (number, [values[name] for name in ledger.columns], by_row.get(number, []))
-        for number, values in rows[:PREVIEW_ROWS]
+        (number, [values.get(name) for name in ledger.columns], by_row.get(number, []))
+        for number, values in sheet.rows[:PREVIEW_ROWS]
     ]
-    return ImportReport(total=len(rows), errors=errors, preview=preview, saved=saved)
+    return ImportReport(
+        total=len(sheet.rows),
+        errors=errors,
+        preview=preview,
+        saved=saved,
+        unchanged=result.totals.get("skip", 0),
+        header_row=sheet.header_row,
+    )
 
 
 def _result_errors(result, resource, numbers, ledger) -> list[CellError]:
@@ -363,6 +397,31 @@ def _result_errors(result, resource, numbers, ledger) -> list[CellError]:
             for message in messages:
                 errors.append(CellError(numbers[invalid.number - 1], column, str(message)))
     return errors
+
+
+def annotated_workbook(fileobj: IO[bytes], report: ImportReport) -> bytes:
+    """The uploaded workbook given back with an error column, for correcting it in Excel or WPS."""
+    from io import BytesIO
+
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = openpyxl.load_workbook(fileobj)
+    sheet = workbook.worksheets[0]
+    column = sheet.max_column + 1
+    header = sheet.cell(row=report.header_row, column=column, value=_("Errors"))
+    header.font = Font(bold=True, color="C00000")
+    by_row: dict[int, list[str]] = {}
+    for error in report.errors:
+        text = f"{error.column}：{error.message}" if error.column else error.message
+        by_row.setdefault(error.row or report.header_row, []).append(text)
+    fill = PatternFill("solid", fgColor="FFE0E0")
+    for row, messages in by_row.items():
+        cell = sheet.cell(row=row, column=column, value="；".join(messages))
+        cell.fill = fill
+    sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 60
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def template_workbook(ledger: Ledger) -> bytes:

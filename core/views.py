@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import get_for_user
 from core.forms import ImportFileForm
-from core.imports import Ledger, WorkbookError, get_ledger, template_workbook
-from core.models import Upload
-from core.services import upload_confirm, upload_discard, upload_preview
+from core.imports import Ledger, WorkbookError, annotated_workbook, get_ledger, template_workbook
+from core.models import Attachment, Job, Upload
+from core.services import upload_check, upload_discard, upload_preview
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,19 +49,41 @@ def _ledger_for(user, kind: str) -> Ledger:
     return ledger
 
 
+def _download(content: bytes, filename: str, content_type: str = XLSX_TYPE) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
 @login_required
 def import_start(request, kind: str):
     ledger = _ledger_for(request.user, kind)
     form = ImportFileForm(request.POST or None, request.FILES or None)
+    options_form = (
+        ledger.options_form(request.POST or None, actor=request.user) if ledger.options_form else None
+    )
     report = upload = None
-    if request.method == "POST" and form.is_valid():
+    valid = form.is_valid() and (options_form is None or options_form.is_valid())
+    if request.method == "POST" and valid:
+        options_data = {
+            name: request.POST.get(name, "") for name in (options_form.fields if options_form else [])
+        }
         try:
             upload, report = upload_preview(
-                ledger=ledger, user=request.user, upload_file=form.cleaned_data["file"]
+                ledger=ledger,
+                user=request.user,
+                upload_file=form.cleaned_data["file"],
+                options_data=options_data,
             )
         except WorkbookError as exc:
             form.add_error("file", str(exc))
-    context = {"ledger": ledger, "form": form, "report": report, "upload": upload}
+    context = {
+        "ledger": ledger,
+        "form": form,
+        "options_form": options_form,
+        "report": report,
+        "upload": upload,
+    }
     return render(request, "core/import.html", context)
 
 
@@ -75,23 +97,87 @@ def import_confirm(request, pk: int):
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("core:import", kind=ledger.kind)
     try:
-        report = upload_confirm(ledger=ledger, user=request.user, upload=upload)
+        report = upload_check(ledger=ledger, user=request.user, upload=upload, dry_run=False)
     except WorkbookError as exc:
         messages.error(request, str(exc))
         return redirect("core:import", kind=ledger.kind)
     if report.ok:
-        messages.success(request, _("%(count)d rows imported.") % {"count": report.saved})
+        messages.success(
+            request,
+            _("%(count)d rows imported, %(unchanged)d unchanged.")
+            % {"count": report.saved, "unchanged": report.unchanged},
+        )
         return redirect(ledger.done_url)
     # The data changed between preview and confirmation: show what is wrong now.
-    context = {"ledger": ledger, "form": ImportFileForm(), "report": report, "upload": None}
+    context = {"ledger": ledger, "form": ImportFileForm(), "report": report, "upload": upload}
     return render(request, "core/import.html", context)
+
+
+@login_required
+@require_GET
+def import_errors(request, pk: int):
+    """The uploaded workbook with an error column added."""
+    upload = get_for_user(Upload, request.user, pk)
+    ledger = _ledger_for(request.user, upload.kind)
+    try:
+        report = upload_check(ledger=ledger, user=request.user, upload=upload, dry_run=True)
+    except WorkbookError as exc:
+        messages.error(request, str(exc))
+        return redirect("core:import", kind=ledger.kind)
+    with upload.file.open("rb") as fileobj:
+        content = annotated_workbook(fileobj, report)
+    stem = upload.original_name.rsplit(".", 1)[0]
+    return _download(content, _("%(name)s (errors marked).xlsx") % {"name": stem})
 
 
 @login_required
 @require_GET
 def import_template(request, kind: str):
     ledger = _ledger_for(request.user, kind)
-    response = HttpResponse(template_workbook(ledger), content_type=XLSX_TYPE)
-    filename = _("%(label)s import template") % {"label": ledger.label}
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.xlsx")
+    return _download(
+        template_workbook(ledger), _("%(label)s import template") % {"label": ledger.label} + ".xlsx"
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk: int):
+    """An attachment is served only to whoever may see the record it belongs to."""
+    try:
+        attachment = Attachment.objects.select_related("content_type").get(pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    owner_model = attachment.content_type.model_class()
+    get_for_user(owner_model, request.user, attachment.object_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.mime_type,
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
+
+
+@login_required
+def job_list(request):
+    jobs = Job.objects.visible_to(request.user)[:50]
+    return render(request, "core/job_list.html", {"jobs": jobs})
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = get_for_user(Job, request.user, pk)
+    return render(request, "core/job_detail.html", {"job": job})
+
+
+@login_required
+@require_GET
+def job_download(request, pk: int):
+    job = get_for_user(Job, request.user, pk)
+    if not job.result:
+        raise Http404
+    return FileResponse(
+        job.result.open("rb"), as_attachment=True, filename=job.result_name, content_type=XLSX_TYPE
+    )

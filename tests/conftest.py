@@ -57,3 +57,10 @@ def units(db):
     from branches.models import OrgUnit
 
     return {unit.code: unit for unit in OrgUnit.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads, evidence and export results go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT

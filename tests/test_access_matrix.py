@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import RoleAssignment, User
 from branches.models import LiaisonPoint, Member
-from core.models import Upload
+from commitments.models import Commitment, Progress
+from core.attachments import CheckedFile
+from core.models import Job, Upload
+from core.services import attachment_add
+from tests.core.xlsx_files import xlsx
 
 ROLES = ["anonymous", "office", "leader", "secretary", "secretary2", "inspector", "member", "admin"]
 
@@ -44,6 +49,25 @@ EXPECTED = {
     "branches:member_history": ("get", [LOGIN, 200, 403, 200, 404, 403, 403, 200]),
     "branches:liaison_list": ("get", [LOGIN, 200, 200, 403, 403, 403, 403, 200]),
     "branches:liaison_end": ("post", [LOGIN, 302, 302, 403, 404, 403, 404, 302]),
+    "core:import_errors": ("get", [LOGIN, 200, 404, 404, 404, 404, 404, 404]),
+    "core:attachment": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    "core:job_list": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "core:job_detail": ("get", [LOGIN, 200, 404, 404, 404, 404, 404, 404]),
+    "core:job_download": ("get", [LOGIN, 200, 404, 404, 404, 404, 404, 404]),
+    # A commitment of 柳山村第一党支部 itself (not of a member).
+    "commitments:list": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "commitments:create": ("get", [LOGIN, 200, 200, 200, 200, 403, 200, 200]),
+    "commitments:detail": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    "commitments:edit": ("get", [LOGIN, 200, 403, 200, 404, 403, 404, 200]),
+    "commitments:progress": ("post", [LOGIN, 302, 403, 302, 404, 403, 404, 302]),
+    "commitments:incomplete": ("post", [LOGIN, 302, 403, 403, 404, 403, 404, 302]),
+    "commitments:letters": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "commitments:letter": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    "commitments:letter_word": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    "commitments:export": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "commitments:locks": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    # The public board: no login.
+    "commitments:board": ("get", [200, 200, 200, 200, 200, 200, 200, 200]),
 }
 
 
@@ -72,9 +96,31 @@ def _kwargs(name: str, personas, units) -> dict:
         return {"pk": RoleAssignment.objects.get(user=member_user).pk}
     if name in ("core:import", "core:import_template"):
         return {"kind": "members"}
-    if name == "core:import_confirm":
-        upload = Upload.objects.create(owner=personas["office"], kind="members", original_name="a.xlsx")
+    if name in ("core:import_confirm", "core:import_errors"):
+        upload = Upload(owner=personas["office"], kind="members", original_name="a.xlsx")
+        upload.file.save("a.xlsx", ContentFile(xlsx([["林小红", "女", "XX", "党员", "", ""]])))
         return {"pk": upload.pk}
+    commitment = Commitment.objects.filter(letter__unit=units["LS0101"], letter__member=None).first()
+    if name == "core:attachment":
+        entry = Progress.objects.create(
+            commitment=commitment, date=commitment.letter.period_obj.start, text="x", percent=10
+        )
+        photo = CheckedFile(b"%PDF-1.4 test", "application/pdf", "pdf")
+        return {"pk": attachment_add(owner=entry, checked=photo, name="证明.pdf", actor=None).pk}
+    if name in ("core:job_detail", "core:job_download"):
+        job = Job.objects.create(
+            owner=personas["office"], kind="commitments.export", title="台账", status="done"
+        )
+        job.result.save("台账.xlsx", ContentFile(b"PK\x03\x04"))
+        job.result_name = "台账.xlsx"
+        job.save()
+        return {"pk": job.pk}
+    if name in ("commitments:detail", "commitments:edit", "commitments:progress", "commitments:incomplete"):
+        return {"pk": commitment.pk}
+    if name in ("commitments:letter", "commitments:letter_word"):
+        return {"pk": commitment.letter_id}
+    if name == "commitments:board":
+        return {"code": "LS"}
     if name.startswith("branches:unit_") and name != "branches:unit_create":
         return {"pk": units["LS0101"].pk}
     if name.startswith("branches:member_") and name not in ("branches:member_list", "branches:member_create"):
@@ -94,7 +140,7 @@ def test_access(name, role, client_for, personas, units):
     data = {"discard": "1"} if name == "core:import_confirm" else {}
     response = getattr(client, method)(url, data)
     assert response.status_code == expected, f"{role} {method.upper()} {url}"
-    if expected == LOGIN and role == "anonymous":
+    if expected == LOGIN and role == "anonymous" and method == "get":
         assert response["Location"].startswith(reverse("accounts:login")) or name == "accounts:logout"
 
 

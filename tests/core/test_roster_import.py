@@ -43,8 +43,8 @@ def test_good_file_previews_then_saves_every_row_on_confirm(client_for, counts, 
     assert response.status_code == 200
     assert _errors(response) == []
     assert counts() == before  # the preview saves nothing
-    assert "确认导入" in response.content.decode()
     upload_row = response.context["upload"]
+    assert reverse("core:import_confirm", args=[upload_row.pk]) in response.content.decode()
 
     response = client.post(reverse("core:import_confirm", args=[upload_row.pk]))
     assert response.status_code == 302
@@ -133,7 +133,8 @@ def test_every_bad_row_is_named_by_row_and_column(client_for, counts, units):
         ["王七", "男", "", "党员", "", ""],  # 13: unit code missing
     ]
     before = counts()
-    response = _post(client_for("office"), xlsx(rows))
+    client = client_for("office")
+    response = _post(client, xlsx(rows))
     errors = _errors(response)
     by_row = {}
     for row, column, message in errors:
@@ -152,8 +153,15 @@ def test_every_bad_row_is_named_by_row_and_column(client_for, counts, units):
     assert by_row[11][0][0] == "姓名" and "<" in by_row[11][0][1]
     assert by_row[12] == [("姓名", "该组织已有书记。")]
     assert by_row[13] == [("所在组织编码", "此字段不能为空。")]
-    assert response.context["upload"] is None
-    assert "未保存任何数据" in response.content.decode()
+    page = response.content.decode()
+    upload_row = response.context["upload"]
+    assert reverse("core:import_confirm", args=[upload_row.pk]) not in page and "未保存任何数据" in page
+    # The same workbook comes back with the errors in a column of their own.
+    marked = client.get(reverse("core:import_errors", args=[upload_row.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(marked.content)).worksheets[0]
+    assert sheet.cell(row=1, column=7).value == "错误"
+    assert sheet.cell(row=5, column=7).value == "所在组织编码：本组织内没有编码为“XX99”的组织。"
+    assert sheet.cell(row=2, column=7).value is None
     assert "&lt;script&gt;" in response.content.decode()  # shown escaped in the preview
     assert counts() == before
 

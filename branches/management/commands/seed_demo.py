@@ -9,6 +9,7 @@ import datetime
 import random
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         self._members(units)
         self._accounts(units)
         self._responsibilities(units)
+        call_command("seed_commitments", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"柳山镇 demo: {OrgUnit.objects.count()} units, {Member.objects.count()} members, "

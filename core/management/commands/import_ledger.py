@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from core.imports import WorkbookError, get_ledger, ledgers, run_import
+from core.services import ledger_options
 
 
 class Command(BaseCommand):
@@ -15,15 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=[ledger.kind for ledger in ledgers()])
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check only, save nothing")
+        parser.add_argument("--unit", help="the branch a ledger belongs to (its code)")
+        parser.add_argument("--period", help="the period of a ledger: 2026, 2026H1 or 2026H2")
         parser.add_argument(
             "--user",
             help="import with this account's scope (default: the whole organisation)",
         )
 
-    def handle(self, *args, kind, file, dry_run, user, **options):
+    def handle(self, *args, kind, file, dry_run, user, unit, period, **options):
         ledger = get_ledger(kind)
         actor = self._actor(user)
         try:
+            ledger_opts = ledger_options(ledger=ledger, user=actor, data={"unit": unit, "period": period})
             with open(file, "rb") as fileobj:
                 report = run_import(
                     ledger=ledger,
@@ -31,6 +35,7 @@ class Command(BaseCommand):
                     fileobj=fileobj,
                     max_rows=settings.IMPORT_MAX_ROWS,
                     dry_run=dry_run,
+                    options=ledger_opts,
                 )
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
@@ -47,7 +52,10 @@ class Command(BaseCommand):
                 _("%(count)d rows checked, no errors (dry run: nothing saved).") % {"count": report.total}
             )
         else:
-            self.stdout.write(_("%(count)d rows imported.") % {"count": report.saved})
+            self.stdout.write(
+                _("%(count)d rows imported, %(unchanged)d unchanged.")
+                % {"count": report.saved, "unchanged": report.unchanged}
+            )
 
     def _actor(self, username: str | None):
         user_model = get_user_model()

@@ -1,0 +1,256 @@
+"""承诺践诺台账 (seed 002 附件三) as an Excel workbook that prints as the official form.
+
+Built with openpyxl's write-only mode from a chunked iterator, so memory stays flat
+whatever the number of rows. A township's workbook opens with a summary sheet (per
+branch: filed, completed, overdue, completion rate) followed by one sheet per branch.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.page import PageMargins
+
+from branches.models import OrgUnit
+from commitments.models import Category, Commitment, Status
+from core import jobs
+from core.jobs import JobError
+from core.periods import Period
+
+# The form's columns; the hidden last one lets a re-imported row find its record.
+COLUMNS = ["序号", "承诺单位/承诺人", "承诺类别", "承诺事项", "践诺措施", "完成时限", "完成情况", "备注"]
+ID_COLUMN = "记录编号"
+WIDTHS = [6, 18, 10, 40, 40, 14, 18, 16]
+SUMMARY_COLUMNS = ["序号", "党组织", "承诺事项数", "已完成", "逾期", "完成率"]
+CHUNK = 2000
+
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_FONT = Font(name="宋体", size=16, bold=True)
+HEADER_FONT = Font(name="宋体", size=11, bold=True)
+BODY_FONT = Font(name="宋体", size=10)
+
+
+def ledger_title(name: str, period: Period) -> str:
+    return f"{name}承诺践诺台账（{period.year}年{_half_label(period)}）"
+
+
+def _half_label(period: Period) -> str:
+    return {1: "上半年", 2: "下半年", None: "全年"}[period.half]
+
+
+def completion_text(row: dict) -> str:
+    status = Status(row["status_code"])
+    if status == Status.DONE and row["completed_on"]:
+        return f"{status.label}（{row['completed_on']:%Y-%m-%d}）"
+    if status == Status.IN_PROGRESS or (status == Status.OVERDUE and row["percent"]):
+        return f"{status.label}（{row['percent']}%）"
+    if status == Status.INCOMPLETE:
+        return f"{status.label}：{row['incomplete_reason']}"
+    return str(status.label)
+
+
+def _cell(sheet, value, *, font=BODY_FONT, alignment=WRAP, border=BORDER):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # stored as text: Excel never runs it as a formula
+    cell.font, cell.alignment, cell.border = font, alignment, border
+    return cell
+
+
+def _start_sheet(workbook: Workbook, name: str, title: str, columns: list[str], widths: list[int]):
+    sheet = workbook.create_sheet(_sheet_name(workbook, name))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = width
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.print_title_rows = "2:2"
+    sheet.print_options.horizontalCentered = True
+    sheet.freeze_panes = "A3"
+    last = chr(64 + len(columns))
+    sheet.merged_cells.add(f"A1:{last}1")
+    sheet.row_dimensions[1].height = 32
+    sheet.append([_cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=Border())])
+    sheet.append([_cell(sheet, name, font=HEADER_FONT, alignment=CENTER) for name in columns])
+    return sheet
+
+
+def _sheet_name(workbook: Workbook, name: str) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:28] or "Sheet"
+    taken = set(workbook.sheetnames)
+    candidate, number = clean, 2
+    while candidate in taken:
+        candidate, number = f"{clean[:25]}({number})", number + 1
+    return candidate
+
+
+@dataclass
+class BranchSummary:
+    unit_id: int
+    name: str
+    filed: int
+    done: int
+    overdue: int
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.filed if self.filed else 0.0
+
+
+def ledger_queryset(user, unit: OrgUnit, period: Period):
+    return Commitment.objects.visible_to(user).filter(
+        letter__period=period.code, letter__unit__path__startswith=unit.path
+    )
+
+
+def branch_summaries(commitments) -> list[BranchSummary]:
+    rows = (
+        commitments.order_by()
+        .values("letter__unit_id", "letter__unit__name", "letter__unit__path")
+        .annotate(
+            filed=Count("pk"),
+            done=Count("pk", filter=Q(status_code=Status.DONE)),
+            overdue=Count("pk", filter=Q(status_code=Status.OVERDUE)),
+        )
+        .order_by("letter__unit__path")
+    )
+    return [
+        BranchSummary(r["letter__unit_id"], r["letter__unit__name"], r["filed"], r["done"], r["overdue"])
+        for r in rows
+    ]
+
+
+def _rows(commitments) -> Iterator[dict]:
+    return (
+        commitments.order_by(
+            "letter__unit__path", "letter__member__name", "letter__member_id", "category", "deadline", "pk"
+        )
+        .values(
+            "pk",
+            "letter__unit_id",
+            "letter__unit__name",
+            "letter__member__name",
+            "category",
+            "content",
+            "measures",
+            "deadline",
+            "note",
+            "percent",
+            "completed_on",
+            "incomplete_reason",
+            "status_code",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+def write_ledger(
+    user, unit: OrgUnit, period: Period, progress: Callable[[int, int], None] | None = None
+) -> bytes:
+    commitments = ledger_queryset(user, unit, period)
+    summaries = branch_summaries(commitments)
+    total = sum(s.filed for s in summaries)
+    workbook = Workbook(write_only=True)
+    if len(summaries) != 1 or summaries[0].unit_id != unit.pk:
+        _write_summary(workbook, unit, period, summaries)
+    categories = dict(Category.choices)
+    sheet = None
+    current_unit = None
+    number = written = 0
+    for row in _rows(commitments):
+        if row["letter__unit_id"] != current_unit:
+            current_unit = row["letter__unit_id"]
+            sheet = _start_sheet(
+                workbook,
+                row["letter__unit__name"],
+                ledger_title(row["letter__unit__name"], period),
+                [*COLUMNS, ID_COLUMN],
+                [*WIDTHS, 8],
+            )
+            sheet.column_dimensions["I"].hidden = True
+            number = 0
+        number += 1
+        sheet.append(
+            [
+                _cell(sheet, number, alignment=CENTER),
+                _cell(sheet, row["letter__member__name"] or row["letter__unit__name"]),
+                _cell(sheet, str(categories[row["category"]]), alignment=CENTER),
+                _cell(sheet, row["content"]),
+                _cell(sheet, row["measures"]),
+                _cell(sheet, row["deadline"].strftime("%Y-%m-%d"), alignment=CENTER),
+                _cell(sheet, completion_text(row)),
+                _cell(sheet, row["note"]),
+                _cell(sheet, row["pk"]),
+            ]
+        )
+        written += 1
+        if progress and written % 500 == 0:
+            progress(written, total)
+    if not workbook.worksheets:
+        _start_sheet(
+            workbook, unit.name, ledger_title(unit.name, period), [*COLUMNS, ID_COLUMN], [*WIDTHS, 8]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_summary(workbook: Workbook, unit: OrgUnit, period: Period, summaries: list[BranchSummary]) -> None:
+    title = f"{unit.name}承诺践诺情况汇总（{period.year}年{_half_label(period)}）"
+    sheet = _start_sheet(workbook, "汇总", title, SUMMARY_COLUMNS, [6, 30, 12, 10, 10, 10])
+    for number, summary in enumerate(summaries, start=1):
+        rate = _cell(sheet, summary.rate, alignment=CENTER)
+        rate.number_format = "0.0%"
+        sheet.append(
+            [
+                _cell(sheet, number, alignment=CENTER),
+                _cell(sheet, summary.name),
+                _cell(sheet, summary.filed, alignment=CENTER),
+                _cell(sheet, summary.done, alignment=CENTER),
+                _cell(sheet, summary.overdue, alignment=CENTER),
+                rate,
+            ]
+        )
+    filed = sum(s.filed for s in summaries)
+    done = sum(s.done for s in summaries)
+    rate = _cell(sheet, done / filed if filed else 0.0, font=HEADER_FONT, alignment=CENTER)
+    rate.number_format = "0.0%"
+    sheet.append(
+        [
+            _cell(sheet, "", font=HEADER_FONT),
+            _cell(sheet, "合计", font=HEADER_FONT),
+            _cell(sheet, filed, font=HEADER_FONT, alignment=CENTER),
+            _cell(sheet, done, font=HEADER_FONT, alignment=CENTER),
+            _cell(sheet, sum(s.overdue for s in summaries), font=HEADER_FONT, alignment=CENTER),
+            rate,
+        ]
+    )
+
+
+def ledger_filename(unit: OrgUnit, period: Period) -> str:
+    return f"{ledger_title(unit.name, period)}.xlsx"
+
+
+def export_job(job, progress) -> tuple[str, bytes]:
+    """Job handler: `params` = {"unit": pk, "period": code}; scoped to the job's owner."""
+    unit = OrgUnit.objects.visible_to(job.owner).filter(pk=job.params.get("unit")).first()
+    if unit is None:
+        raise JobError(_("The unit no longer exists or is outside your organisation."))
+    period = Period.parse(job.params["period"])
+    return ledger_filename(unit, period), write_ledger(job.owner, unit, period, progress)
+
+
+jobs.register("commitments.export", export_job)

@@ -1,0 +1,143 @@
+"""Importing a branch's 承诺践诺台账 in the official template, title row and all.
+
+Rows are matched to the ledger's commitments by the hidden record number when the file
+was exported from the portal, otherwise by who committed, the category and the text: so
+re-importing an exported ledger changes nothing, and an edited cell changes exactly that.
+完成情况 is not read back: progress is recorded in the portal with its evidence.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from accounts.models import Role
+from branches.forms import UnitChoiceField
+from branches.models import Member
+from commitments.forms import _period_field, filing_units
+from commitments.ledger import COLUMNS, ID_COLUMN
+from commitments.models import AMENDMENT, Category, Commitment
+from commitments.services import letter_get_or_create, period_locked
+from core.imports import ChoiceWidget, DateWidget, Ledger, TextWidget, register
+from core.periods import Period
+
+
+class LedgerOptionsForm(forms.Form):
+    unit = UnitChoiceField(label=gettext_lazy("Branch"), queryset=None, to_field_name="code")
+    period = forms.CharField(label=gettext_lazy("Period"))
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = filing_units(actor)
+        self.fields["period"] = _period_field()
+
+    def clean_period(self):
+        return Period.parse(self.cleaned_data["period"])
+
+
+class OwnerWidget(widgets.Widget):
+    """承诺单位/承诺人: the branch's own name, or one of its members (their 具体打算)."""
+
+    def __init__(self, unit, period: Period):
+        super().__init__()
+        self.unit = unit
+        self.period = period
+        self.members = {m.name: m for m in Member.objects.filter(unit=unit)}
+
+    def clean(self, value, row=None, **kwargs):
+        name = "" if value is None else str(value).strip()
+        if name in ("", self.unit.name):
+            member = None
+        elif name in self.members:
+            member = self.members[name]
+        else:
+            raise ValueError(_("“%(name)s” is neither this branch nor one of its members.") % {"name": name})
+        return letter_get_or_create(unit=self.unit, member=member, period=self.period.code)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.owner_name if value else ""
+
+
+class CommitmentResource(resources.ModelResource):
+    letter = fields.Field("letter", "承诺单位/承诺人")
+    category = fields.Field("category", "承诺类别", widget=ChoiceWidget(Category.choices))
+    content = fields.Field("content", "承诺事项", widget=TextWidget())
+    measures = fields.Field("measures", "践诺措施", widget=TextWidget())
+    deadline = fields.Field("deadline", "完成时限", widget=DateWidget())
+    note = fields.Field("note", "备注", widget=TextWidget())
+    record = fields.Field(column_name=ID_COLUMN, readonly=True)
+
+    class Meta:
+        model = Commitment
+        fields = ("letter", "category", "content", "measures", "deadline", "note", "record")
+        import_id_fields = ()
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def __init__(self, user, *, unit, period: Period):
+        super().__init__()
+        self.user = user
+        self.unit = unit
+        self.period = period
+        self.fields["letter"].widget = OwnerWidget(unit, period)
+        self.locked = period_locked(unit=unit, period=period.code)
+
+    def get_queryset(self):
+        return Commitment.objects.writable_by(self.user).filter(
+            letter__unit=self.unit, letter__period=self.period.code
+        )
+
+    def get_instance(self, instance_loader, row):
+        record = str(row.get(ID_COLUMN) or "").strip()
+        if record:
+            found = self.get_queryset().filter(pk=record).first() if record.isdigit() else None
+            if found is None:
+                raise ValidationError(
+                    {"record": _("Record number %(number)s is not in this ledger.") % {"number": record}}
+                )
+            return found
+        try:
+            letter = self.fields["letter"].clean(row)
+            category = self.fields["category"].clean(row)
+            content = self.fields["content"].clean(row)
+        except ValueError:
+            return None  # reported with its column when the row's fields are read
+        return self.get_queryset().filter(letter=letter, category=category, content=content).first()
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if self.locked and not self.user.has_role(Role.OFFICE):
+            instance._change_reason = AMENDMENT
+
+
+def _resource(user, *, unit, period):
+    return CommitmentResource(user, unit=unit, period=period)
+
+
+register(
+    Ledger(
+        kind="commitments",
+        label=gettext_lazy("Commitment ledger"),
+        columns=tuple(COLUMNS),
+        key_columns=("承诺单位/承诺人", "承诺类别", "承诺事项"),
+        example=(
+            1,
+            "柳山村第一党支部",
+            "服务承诺",
+            "为村里孤寡老人每月上门服务一次",
+            "党员结对、每月走访",
+            "2026-06-30",
+            "",
+            "",
+        ),
+        resource=_resource,
+        may_import=lambda user: user.has_role(Role.OFFICE, Role.SECRETARY),
+        done_url="commitments:list",
+        optional_columns=(ID_COLUMN,),
+        title_rows=True,
+        options_form=LedgerOptionsForm,
+    )
+)
