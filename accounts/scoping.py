@@ -46,6 +46,13 @@ def subtree_q(user, path_lookup: str, roles: Iterable[str]) -> Q:
     return q
 
 
+def own_q(user, user_lookup: str) -> Q:
+    """Rows that belong to `user` itself (its own party record, its own commitments)."""
+    if user is None or user.pk is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    return Q(**{user_lookup: user})
+
+
 def get_for_user(model: type[Model], user, pk, *, write: bool = False):
     """Load one object through the model's scoped queryset: 404 outside, 403 read-only."""
     manager = model._default_manager

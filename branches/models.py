@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from accounts.scoping import READ_ROLES, subtree_q
+from accounts.scoping import READ_ROLES, own_q, subtree_q
 from core.validators import plain_text_validator
 
 
@@ -135,10 +135,8 @@ class Gender(models.TextChoices):
 
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, user) -> MemberQuerySet:
-        q = subtree_q(user, "unit__path", READ_ROLES)
-        if user is not None and user.is_authenticated and user.is_active:
-            q |= Q(user=user)  # every party member sees its own record
-        return self.filter(q)
+        # Every party member sees its own record.
+        return self.filter(subtree_q(user, "unit__path", READ_ROLES) | own_q(user, "user"))
 
     def writable_by(self, user) -> MemberQuerySet:
         return self.filter(subtree_q(user, "unit__path", MEMBER_WRITE_ROLES))
@@ -241,7 +239,7 @@ class LiaisonPointQuerySet(models.QuerySet):
         return self.filter(subtree_q(user, "branch__path", READ_ROLES))
 
     def writable_by(self, user) -> LiaisonPointQuerySet:
-        own = Q(leader=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+        own = own_q(user, "leader")
         return self.filter(subtree_q(user, "branch__path", (Role.OFFICE,)) | own).filter(
             subtree_q(user, "branch__path", READ_ROLES)
         )

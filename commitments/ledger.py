@@ -11,12 +11,13 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from branches.models import OrgUnit
 from commitments.models import Category, Commitment, Status
@@ -67,12 +68,19 @@ def _cell(sheet, value, *, font=BODY_FONT, alignment=WRAP, border=BORDER):
     return cell
 
 
-def _start_sheet(workbook: Workbook, name: str, title: str, columns: list[str], widths: list[int]):
+def _start_sheet(
+    workbook: Workbook, name: str, title: str, columns: list[str], widths: list[int], *, record_column=False
+):
+    """A sheet laid out as the printed form; `record_column` adds the hidden record number."""
     sheet = workbook.create_sheet(_sheet_name(workbook, name))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
+    last = chr(64 + len(columns))
+    if record_column:
+        sheet.column_dimensions[chr(65 + len(columns))].hidden = True
+        columns = [*columns, ID_COLUMN]
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -80,7 +88,7 @@ def _start_sheet(workbook: Workbook, name: str, title: str, columns: list[str], 
     sheet.print_title_rows = "2:2"
     sheet.print_options.horizontalCentered = True
     sheet.freeze_panes = "A3"
-    last = chr(64 + len(columns))
+    sheet.print_area = f"A1:{last}1048576"
     sheet.merged_cells.add(f"A1:{last}1")
     sheet.row_dimensions[1].height = 32
     sheet.append([_cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=Border())])
@@ -135,8 +143,14 @@ def branch_summaries(commitments) -> list[BranchSummary]:
 
 def _rows(commitments) -> Iterator[dict]:
     return (
+        # The branch's own commitments first, then its members' (NULLs sort apart per database).
         commitments.order_by(
-            "letter__unit__path", "letter__member__name", "letter__member_id", "category", "deadline", "pk"
+            "letter__unit__path",
+            F("letter__member__name").asc(nulls_first=True),
+            "letter__member_id",
+            "category",
+            "deadline",
+            "pk",
         )
         .values(
             "pk",
@@ -173,14 +187,10 @@ def write_ledger(
     for row in _rows(commitments):
         if row["letter__unit_id"] != current_unit:
             current_unit = row["letter__unit_id"]
+            name = row["letter__unit__name"]
             sheet = _start_sheet(
-                workbook,
-                row["letter__unit__name"],
-                ledger_title(row["letter__unit__name"], period),
-                [*COLUMNS, ID_COLUMN],
-                [*WIDTHS, 8],
+                workbook, name, ledger_title(name, period), COLUMNS, WIDTHS, record_column=True
             )
-            sheet.column_dimensions["I"].hidden = True
             number = 0
         number += 1
         sheet.append(
@@ -201,7 +211,7 @@ def write_ledger(
             progress(written, total)
     if not workbook.worksheets:
         _start_sheet(
-            workbook, unit.name, ledger_title(unit.name, period), [*COLUMNS, ID_COLUMN], [*WIDTHS, 8]
+            workbook, unit.name, ledger_title(unit.name, period), COLUMNS, WIDTHS, record_column=True
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

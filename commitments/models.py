@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from accounts.scoping import READ_ROLES, subtree_q
+from accounts.scoping import READ_ROLES, own_q, subtree_q
 from core.periods import Period, validate_period
 from core.validators import plain_text_validator
 
@@ -46,10 +46,8 @@ class Channel(models.TextChoices):
 
 
 def _owned_by(user, path_lookup: str, member_lookup: str, roles) -> Q:
-    q = subtree_q(user, path_lookup, roles)
-    if user is not None and user.is_authenticated and user.is_active:
-        q |= Q(**{member_lookup: user})  # a member files and reads its own commitments
-    return q
+    # A member files and reads its own commitments.
+    return subtree_q(user, path_lookup, roles) | own_q(user, member_lookup)
 
 
 class LetterQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -24,6 +25,8 @@ PERSONAS = ["office", "leader", "leader2", "secretary", "secretary2", "inspector
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads, evidence and export results of the whole run go to a throwaway folder.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="cxzy-media-")
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +60,3 @@ def units(db):
     from branches.models import OrgUnit
 
     return {unit.code: unit for unit in OrgUnit.objects.all()}
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploads, evidence and export results go to a folder of the test's own."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return settings.MEDIA_ROOT

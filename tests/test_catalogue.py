@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -16,11 +17,23 @@ def _messages(path: Path) -> dict[str, polib.POEntry]:
     return {entry.msgid: entry for entry in polib.pofile(str(path)) if not entry.obsolete}
 
 
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"%\(\w+\)[sd]|%[sd]", text))
+
+
 def test_catalogue_is_complete_and_settled():
     entries = _messages(CATALOGUE).values()
     untranslated = [e.msgid for e in entries if not e.translated()]
     fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
     assert untranslated == [] and fuzzy == []
+    # A translation that names other placeholders breaks at run time (KeyError).
+    mismatched = [
+        e.msgid
+        for e in entries
+        if _placeholders(e.msgid) != _placeholders(e.msgstr or e.msgstr_plural.get(0, ""))
+        and not e.msgid_plural
+    ]
+    assert mismatched == []
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs gettext (CI installs it)")
