@@ -103,3 +103,55 @@ def test_office_imports_a_roster_and_reads_the_errors(demo_server, browser, tmp_
     page.goto(f"{demo_server.url}/")
     page.screenshot(path=str(SCREENSHOTS / "office-dashboard.png"), full_page=True)
     context.close()
+
+
+def test_secretary_files_fulfils_and_publishes_a_commitment(demo_server, browser, tmp_path):
+    from django.utils import timezone
+
+    from tests.commitments.conftest import jpeg_bytes
+
+    today = timezone.localdate()
+    photo = tmp_path / "便民桥.jpg"
+    photo.write_bytes(jpeg_bytes())
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("secretary")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{demo_server.url}/commitments/new/")
+    page.get_by_label("承诺单位/承诺人").select_option(label="柳山村第一党支部")
+    page.get_by_label("承诺类别").select_option(label="实事承诺")
+    page.get_by_label("承诺事项").fill("浏览器测试：修建村口便民桥")
+    page.get_by_label("完成时限").fill(today.isoformat())
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("未开始").first.is_visible()
+
+    page.get_by_label("践诺情况").fill("桥墩浇筑完成")
+    page.get_by_label("完成进度（%）").fill("60")
+    page.get_by_label("佐证材料（照片、PDF、Office 文档）").set_input_files(str(photo))
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("进行中").first.is_visible()
+    assert page.locator("img.evidence-thumb").count() == 1
+    assert (
+        page.evaluate("document.querySelector('img.evidence-thumb').naturalWidth") > 0
+    )  # served through the scoped view
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "secretary-commitment-phone.png"), full_page=True)
+
+    page.get_by_role("link", name="公开承诺书").click()
+    page.get_by_label("签订日期").fill(today.isoformat())
+    page.get_by_label("公开日期").fill(today.isoformat())
+    page.get_by_label("公开栏").check()
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("承诺书已保存。").is_visible()
+    context.close()
+
+    public = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    board = public.new_page()
+    board.goto(f"{demo_server.url}/board/LS0101/")
+    row = board.get_by_role("row").filter(has_text="浏览器测试：修建村口便民桥")
+    assert row.count() == 1 and "进行中" in row.inner_text()
+    assert board.get_by_role("link", name="退出").count() == 0  # nobody is logged in
+    board.screenshot(path=str(SCREENSHOTS / "public-board.png"), full_page=True)
+    public.close()

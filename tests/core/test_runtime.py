@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -87,8 +89,25 @@ def test_embedded_default_migrates_and_seeds_twice_to_the_same_data(tmp_path):
 @pytest.mark.worker
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker must share the test database")
-def test_a_real_worker_purges_stale_uploads(transactional_db, personas, tmp_path, settings):
+def test_a_real_worker_runs_export_jobs_and_purges_stale_uploads(transactional_db, tmp_path, settings):
+    from accounts.models import User
+    from branches.models import OrgUnit
+    from core.jobs import job_create
+    from core.models import Job, JobStatus
+    from core.periods import Period
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    personas = {user.username: user for user in User.objects.all()}
     settings.MEDIA_ROOT = str(tmp_path)
+    job = job_create(
+        owner=personas["office"],
+        kind="commitments.export",
+        title="柳山镇台账",
+        params={
+            "unit": OrgUnit.objects.get(code="LS").pk,
+            "period": Period.containing(timezone.localdate()).code,
+        },
+    )
     stale = Upload(owner=personas["office"], kind="members", original_name="old.xlsx")
     stale.file.save("old.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     Upload.objects.filter(pk=stale.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
@@ -121,16 +140,23 @@ def test_a_real_worker_purges_stale_uploads(transactional_db, personas, tmp_path
         text=True,
     )
     try:
-        from core.tasks import purge_stale_uploads
+        from core.tasks import purge_stale_uploads, run_job
 
         purge_stale_uploads.delay()
-        deadline = time.monotonic() + 60
-        while Upload.objects.filter(pk=stale.pk).exists() and time.monotonic() < deadline:
+        run_job.delay(job.pk)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and (
+            Upload.objects.filter(pk=stale.pk).exists() or not Job.objects.get(pk=job.pk).finished
+        ):
             time.sleep(0.5)
+        job.refresh_from_db()
+        assert job.status == JobStatus.DONE and job.progress == 100
+        with job.result.open("rb") as result:
+            assert result.read(4) == b"PK\x03\x04"
         assert not Upload.objects.filter(pk=stale.pk).exists()
         assert Upload.objects.filter(pk=fresh.pk).exists()
         assert not (tmp_path / stale.file.name).exists()
     finally:
         worker.terminate()
         output = worker.communicate(timeout=30)[0]
-    assert "core.tasks.purge_stale_uploads" in output and "succeeded" in output
+    assert "core.tasks.purge_stale_uploads" in output and "core.tasks.run_job" in output
