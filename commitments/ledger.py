@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -49,22 +49,66 @@ def _half_label(period: Period) -> str:
     return {1: "上半年", 2: "下半年", None: "全年"}[period.half]
 
 
-def completion_text(row: dict) -> str:
-    status = Status(row["status_code"])
+def completion_text(row: dict, labels: dict[str, str]) -> str:
+    """完成情况: the status, with the completion date, the progress or the reason."""
+    status = row["status_code"]
+    label = labels[status]
     if status == Status.DONE and row["completed_on"]:
-        return f"{status.label}（{row['completed_on']:%Y-%m-%d}）"
+        return f"{label}（{row['completed_on']:%Y-%m-%d}）"
     if status == Status.IN_PROGRESS or (status == Status.OVERDUE and row["percent"]):
-        return f"{status.label}（{row['percent']}%）"
+        return f"{label}（{row['percent']}%）"
     if status == Status.INCOMPLETE:
-        return f"{status.label}：{row['incomplete_reason']}"
-    return str(status.label)
+        return f"{label}：{row['incomplete_reason']}"
+    return label
 
 
-def _cell(sheet, value, *, font=BODY_FONT, alignment=WRAP, border=BORDER):
+# Named styles, registered once per workbook: a cell then takes its style by name, which
+# costs a fraction of assigning font, border and alignment objects cell by cell.
+STYLES = {
+    "ledger-title": {"font": TITLE_FONT, "alignment": CENTER},
+    "ledger-header": {"font": HEADER_FONT, "alignment": CENTER, "border": BORDER},
+    "ledger-text": {"font": BODY_FONT, "alignment": WRAP, "border": BORDER},
+    "ledger-center": {"font": BODY_FONT, "alignment": CENTER, "border": BORDER},
+    "ledger-rate": {"font": BODY_FONT, "alignment": CENTER, "border": BORDER, "number_format": "0.0%"},
+    "ledger-total": {"font": HEADER_FONT, "alignment": CENTER, "border": BORDER},
+    "ledger-total-rate": {
+        "font": HEADER_FONT,
+        "alignment": CENTER,
+        "border": BORDER,
+        "number_format": "0.0%",
+    },
+}
+
+
+def _new_workbook() -> Workbook:
+    workbook = Workbook(write_only=True)
+    for name, attributes in STYLES.items():
+        workbook.add_named_style(NamedStyle(name=name, **attributes))
+    return workbook
+
+
+C, T = "ledger-center", "ledger-text"
+ROW_STYLES = [C, T, C, T, T, C, T, T, C]
+
+
+def _append(sheet, cells, values) -> None:
+    """Write a row through styled cells made once per sheet.
+
+    A write-only sheet writes an appended row at once, so the same styled cells can carry
+    every row: styling 50,000 rows × 9 cells one by one would triple the export's time.
+    """
+    for cell, value in zip(cells, values, strict=True):
+        cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # stored as text: Excel never runs it as a formula
+    sheet.append(cells)
+
+
+def _cell(sheet, value, style: str = "ledger-text"):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # stored as text: Excel never runs it as a formula
-    cell.font, cell.alignment, cell.border = font, alignment, border
+    cell.style = style
     return cell
 
 
@@ -91,8 +135,8 @@ def _start_sheet(
     sheet.print_area = f"A1:{last}1048576"
     sheet.merged_cells.add(f"A1:{last}1")
     sheet.row_dimensions[1].height = 32
-    sheet.append([_cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=Border())])
-    sheet.append([_cell(sheet, name, font=HEADER_FONT, alignment=CENTER) for name in columns])
+    sheet.append([_cell(sheet, title, "ledger-title")])
+    sheet.append([_cell(sheet, name, "ledger-header") for name in columns])
     return sheet
 
 
@@ -177,10 +221,12 @@ def write_ledger(
     commitments = ledger_queryset(user, unit, period)
     summaries = branch_summaries(commitments)
     total = sum(s.filed for s in summaries)
-    workbook = Workbook(write_only=True)
+    workbook = _new_workbook()
     if len(summaries) != 1 or summaries[0].unit_id != unit.pk:
         _write_summary(workbook, unit, period, summaries)
-    categories = dict(Category.choices)
+    # Labels translated once, not once per row.
+    categories = {value: str(label) for value, label in Category.choices}
+    statuses = {value: str(label) for value, label in Status.choices}
     sheet = None
     current_unit = None
     number = written = 0
@@ -191,20 +237,23 @@ def write_ledger(
             sheet = _start_sheet(
                 workbook, name, ledger_title(name, period), COLUMNS, WIDTHS, record_column=True
             )
+            cells = [_cell(sheet, None, style) for style in ROW_STYLES]
             number = 0
         number += 1
-        sheet.append(
+        _append(
+            sheet,
+            cells,
             [
-                _cell(sheet, number, alignment=CENTER),
-                _cell(sheet, row["letter__member__name"] or row["letter__unit__name"]),
-                _cell(sheet, str(categories[row["category"]]), alignment=CENTER),
-                _cell(sheet, row["content"]),
-                _cell(sheet, row["measures"]),
-                _cell(sheet, row["deadline"].strftime("%Y-%m-%d"), alignment=CENTER),
-                _cell(sheet, completion_text(row)),
-                _cell(sheet, row["note"]),
-                _cell(sheet, row["pk"]),
-            ]
+                number,
+                row["letter__member__name"] or row["letter__unit__name"],
+                categories[row["category"]],
+                row["content"],
+                row["measures"],
+                row["deadline"].strftime("%Y-%m-%d"),
+                completion_text(row, statuses),
+                row["note"],
+                row["pk"],
+            ],
         )
         written += 1
         if progress and written % 500 == 0:
@@ -222,31 +271,18 @@ def _write_summary(workbook: Workbook, unit: OrgUnit, period: Period, summaries:
     title = f"{unit.name}承诺践诺情况汇总（{period.year}年{_half_label(period)}）"
     sheet = _start_sheet(workbook, "汇总", title, SUMMARY_COLUMNS, [6, 30, 12, 10, 10, 10])
     for number, summary in enumerate(summaries, start=1):
-        rate = _cell(sheet, summary.rate, alignment=CENTER)
-        rate.number_format = "0.0%"
+        values = [number, summary.name, summary.filed, summary.done, summary.overdue]
+        styles = ["ledger-center", "ledger-text", "ledger-center", "ledger-center", "ledger-center"]
         sheet.append(
-            [
-                _cell(sheet, number, alignment=CENTER),
-                _cell(sheet, summary.name),
-                _cell(sheet, summary.filed, alignment=CENTER),
-                _cell(sheet, summary.done, alignment=CENTER),
-                _cell(sheet, summary.overdue, alignment=CENTER),
-                rate,
-            ]
+            [_cell(sheet, v, style) for v, style in zip(values, styles, strict=True)]
+            + [_cell(sheet, summary.rate, "ledger-rate")]
         )
     filed = sum(s.filed for s in summaries)
     done = sum(s.done for s in summaries)
-    rate = _cell(sheet, done / filed if filed else 0.0, font=HEADER_FONT, alignment=CENTER)
-    rate.number_format = "0.0%"
+    totals = ["", "合计", filed, done, sum(s.overdue for s in summaries)]
     sheet.append(
-        [
-            _cell(sheet, "", font=HEADER_FONT),
-            _cell(sheet, "合计", font=HEADER_FONT),
-            _cell(sheet, filed, font=HEADER_FONT, alignment=CENTER),
-            _cell(sheet, done, font=HEADER_FONT, alignment=CENTER),
-            _cell(sheet, sum(s.overdue for s in summaries), font=HEADER_FONT, alignment=CENTER),
-            rate,
-        ]
+        [_cell(sheet, value, "ledger-total") for value in totals]
+        + [_cell(sheet, done / filed if filed else 0.0, "ledger-total-rate")]
     )
 
 

@@ -54,7 +54,12 @@ def commitment_list(request):
         Commitment.objects.visible_to(request.user).select_related("letter__unit", "letter__member")
     )
     page = Paginator(commitments, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "can_file": _can_file(request.user)}
+    context = {
+        "form": form,
+        "page": page,
+        "can_file": _can_file(request.user),
+        "can_import": request.user.has_role(Role.OFFICE, Role.SECRETARY),
+    }
     return render(request, "commitments/list.html", context)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from branches.models import OrgUnit
 from tests.conftest import DEMO_PASSWORD
@@ -53,10 +54,10 @@ def test_secretary_logs_in_and_sees_its_branch(demo_server, browser, device, vie
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{demo_server.url}/")
-    assert page.get_by_role("heading", name="您好，张志强").is_visible()
+    expect(page.get_by_role("heading", name="您好，张志强")).to_be_visible()
     page.get_by_role("link", name="柳山村第一党支部").first.click()
-    assert page.get_by_role("heading", name="柳山村第一党支部").is_visible()
-    assert page.get_by_text("直接责任人").is_visible()
+    expect(page.get_by_role("heading", name="柳山村第一党支部")).to_be_visible()
+    expect(page.get_by_text("直接责任人")).to_be_visible()
     # Bootstrap came from the portal's own static files: the navbar is styled and,
     # on a phone, collapsed behind its toggler.
     toggler = page.locator(".navbar-toggler")
@@ -95,9 +96,9 @@ def test_office_imports_a_roster_and_reads_the_errors(demo_server, browser, tmp_
     page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(roster))
     page.get_by_role("button", name="上传并检查").click()
     errors = page.locator("table.table-bordered tbody tr")
-    assert errors.count() == 2
+    expect(errors).to_have_count(2)
     assert "本组织内没有编码为“XX99”的组织。" in errors.nth(0).inner_text() + errors.nth(1).inner_text()
-    assert page.get_by_text("未保存任何数据").is_visible()
+    expect(page.get_by_text("未保存任何数据")).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "office-import-errors.png"), full_page=True)
     page.goto(f"{demo_server.url}/")
@@ -125,17 +126,16 @@ def test_secretary_files_fulfils_and_publishes_a_commitment(demo_server, browser
     page.get_by_label("承诺事项").fill("浏览器测试：修建村口便民桥")
     page.get_by_label("完成时限").fill(today.isoformat())
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("未开始").first.is_visible()
+    expect(page.get_by_text("未开始").first).to_be_visible()
 
     page.get_by_label("践诺情况").fill("桥墩浇筑完成")
     page.get_by_label("完成进度（%）").fill("60")
     page.get_by_label("佐证材料（照片、PDF、Office 文档）").set_input_files(str(photo))
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("进行中").first.is_visible()
-    assert page.locator("img.evidence-thumb").count() == 1
-    assert (
-        page.evaluate("document.querySelector('img.evidence-thumb').naturalWidth") > 0
-    )  # served through the scoped view
+    expect(page.get_by_text("进行中").first).to_be_visible()
+    expect(page.locator("img.evidence-thumb")).to_have_count(1)
+    # The photo is served through the scoped download view and decodes in the browser.
+    page.wait_for_function("document.querySelector('img.evidence-thumb').naturalWidth > 0")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "secretary-commitment-phone.png"), full_page=True)
 
@@ -144,14 +144,15 @@ def test_secretary_files_fulfils_and_publishes_a_commitment(demo_server, browser
     page.get_by_label("公开日期").fill(today.isoformat())
     page.get_by_label("公开栏").check()
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("承诺书已保存。").is_visible()
+    expect(page.get_by_text("承诺书已保存。")).to_be_visible()
     context.close()
 
     public = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     board = public.new_page()
     board.goto(f"{demo_server.url}/board/LS0101/")
     row = board.get_by_role("row").filter(has_text="浏览器测试：修建村口便民桥")
-    assert row.count() == 1 and "进行中" in row.inner_text()
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("进行中")
     assert board.get_by_role("link", name="退出").count() == 0  # nobody is logged in
     board.screenshot(path=str(SCREENSHOTS / "public-board.png"), full_page=True)
     public.close()
