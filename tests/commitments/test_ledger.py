@@ -16,6 +16,10 @@ from tests.core.xlsx_files import upload
 IMPORT_COLUMNS = COLUMNS
 
 
+def _fullwidth(text: str) -> str:
+    return text.translate({code: code + 0xFEE0 for code in range(0x21, 0x7F)})
+
+
 def _book(content: bytes):
     return openpyxl.load_workbook(io.BytesIO(content))
 
@@ -141,6 +145,8 @@ class TestRoundTrip:
                 "",
                 "新增",
             ],
+            [3, " 柳山村第一党支部 ", "服务承诺", "义诊两次", "", period.end, "", ""],  # an Excel date cell
+            [4, "柳山村第一党支部", "服务承诺", "全角日期", "", _fullwidth(f"{period.end:%Y.%m.%d}"), "", ""],
             [None, None, None, None, None, None, None, None],
         ]
         book = openpyxl.Workbook()
@@ -152,7 +158,9 @@ class TestRoundTrip:
         count = Commitment.objects.count()
         response = _import(client_for("secretary"), buffer.getvalue(), period=period, confirm=True)
         assert response.status_code == 302
-        assert Commitment.objects.count() == count + 2
+        assert Commitment.objects.count() == count + 4
+        assert Commitment.objects.get(content="义诊两次").deadline == period.end
+        assert Commitment.objects.get(content="全角日期").deadline == period.end
         personal = Commitment.objects.get(content="每月义务理发一次")
         assert personal.letter.member == own_member and personal.note == "新增"
 
