@@ -13,7 +13,7 @@ from branches.models import OrgUnit
 from tests.conftest import DEMO_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"  # kept after the run
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,7 +64,7 @@ def test_secretary_logs_in_and_sees_its_branch(demo_server, browser, device, vie
     assert toggler.is_visible() == (device == "phone")
     no_horizontal_scroll = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert no_horizontal_scroll
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"secretary-branch-{device}.png"), full_page=True)
     # Another branch's page answers 404, in the browser too.
     other = OrgUnit.objects.get(code="LS0201")
@@ -99,7 +99,7 @@ def test_office_imports_a_roster_and_reads_the_errors(demo_server, browser, tmp_
     expect(errors).to_have_count(2)
     assert "本组织内没有编码为“XX99”的组织。" in errors.nth(0).inner_text() + errors.nth(1).inner_text()
     expect(page.get_by_text("未保存任何数据")).to_be_visible()
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "office-import-errors.png"), full_page=True)
     page.goto(f"{demo_server.url}/")
     page.screenshot(path=str(SCREENSHOTS / "office-dashboard.png"), full_page=True)
@@ -136,7 +136,7 @@ def test_secretary_files_fulfils_and_publishes_a_commitment(demo_server, browser
     expect(page.locator("img.evidence-thumb")).to_have_count(1)
     # The photo is served through the scoped download view and decodes in the browser.
     page.wait_for_function("document.querySelector('img.evidence-thumb').naturalWidth > 0")
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "secretary-commitment-phone.png"), full_page=True)
 
     page.get_by_role("link", name="公开承诺书").click()
