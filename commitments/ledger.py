@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -21,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from branches.models import OrgUnit
 from commitments.models import Category, Commitment, Status
-from core import jobs
+from core import exports
 from core.jobs import JobError
 from core.periods import Period
 
@@ -290,13 +291,17 @@ def ledger_filename(unit: OrgUnit, period: Period) -> str:
     return f"{ledger_title(unit.name, period)}.xlsx"
 
 
-def export_job(job, progress) -> tuple[str, bytes]:
-    """Job handler: `params` = {"unit": pk, "period": code}; scoped to the job's owner."""
-    unit = OrgUnit.objects.visible_to(job.owner).filter(pk=job.params.get("unit")).first()
-    if unit is None:
-        raise JobError(_("The unit no longer exists or is outside your organisation."))
-    period = Period.parse(job.params["period"])
-    return ledger_filename(unit, period), write_ledger(job.owner, unit, period, progress)
+def build_export(user, *, unit=None, period=None, progress=None, **_options) -> tuple[str, bytes]:
+    """The ledger of `period` for the unit with code `unit` (default: the top of the user's scope)."""
+    try:
+        period = Period.parse(period or "")
+    except ValidationError as exc:
+        raise JobError(exc.messages[0]) from None
+    units = OrgUnit.objects.visible_to(user)
+    top = (units.filter(code=unit) if unit else units).order_by("path").first()
+    if top is None:
+        raise JobError(_("No unit with code “%(value)s” in your organisation.") % {"value": unit or ""})
+    return ledger_filename(top, period), write_ledger(user, top, period, progress)
 
 
-jobs.register("commitments.export", export_job)
+exports.register(exports.Export("commitments", build_export))

@@ -228,9 +228,9 @@ def ledger_export(request):
         unit, period = form.cleaned_data["unit"], Period.parse(form.cleaned_data["period"])
         job = job_create(
             owner=request.user,
-            kind="commitments.export",
+            kind="export",
             title=ledger_filename(unit, period),
-            params={"unit": unit.pk, "period": period.code},
+            params={"export": "commitments", "unit": unit.code, "period": period.code},
         )
         if ledger_queryset(request.user, unit, period).count() <= settings.INLINE_EXPORT_ROWS:
             job_run(job.pk)  # small enough to build while the user waits

@@ -108,9 +108,7 @@ def _kwargs(name: str, personas, units) -> dict:
         photo = CheckedFile(b"%PDF-1.4 test", "application/pdf", "pdf")
         return {"pk": attachment_add(owner=entry, checked=photo, name="证明.pdf", actor=None).pk}
     if name in ("core:job_detail", "core:job_download"):
-        job = Job.objects.create(
-            owner=personas["office"], kind="commitments.export", title="台账", status="done"
-        )
+        job = Job.objects.create(owner=personas["office"], kind="export", title="台账", status="done")
         job.result.save("台账.xlsx", ContentFile(b"PK\x03\x04"))
         job.result_name = "台账.xlsx"
         job.save()

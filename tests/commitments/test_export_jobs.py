@@ -54,9 +54,9 @@ def test_a_large_export_goes_to_the_worker(
 def test_a_job_runs_once_however_often_it_is_delivered(personas, units, period):
     job = job_create(
         owner=personas["office"],
-        kind="commitments.export",
+        kind="export",
         title="t",
-        params={"unit": units["LS"].pk, "period": period.code},
+        params={"export": "commitments", "unit": "LS", "period": period.code},
     )
     job_run(job.pk)
     first = Job.objects.get(pk=job.pk)
@@ -68,10 +68,14 @@ def test_a_job_runs_once_however_often_it_is_delivered(personas, units, period):
 def test_a_job_outside_the_owners_scope_fails_with_a_message(personas, units, period):
     job = job_create(
         owner=personas["secretary2"],
-        kind="commitments.export",
+        kind="export",
         title="t",
-        params={"unit": units["LS0101"].pk, "period": period.code},
+        params={"export": "commitments", "unit": "LS0101", "period": period.code},
     )
     job_run(job.pk)
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "不在您的管理范围内" in job.message and not job.result
+    assert (
+        job.status == JobStatus.FAILED
+        and "本组织内没有编码为“LS0101”的组织" in job.message
+        and not job.result
+    )

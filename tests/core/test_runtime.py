@@ -91,7 +91,6 @@ def test_embedded_default_migrates_and_seeds_twice_to_the_same_data(tmp_path):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker must share the test database")
 def test_a_real_worker_runs_export_jobs_and_purges_stale_uploads(transactional_db, tmp_path, settings):
     from accounts.models import User
-    from branches.models import OrgUnit
     from core.jobs import job_create
     from core.models import Job, JobStatus
     from core.periods import Period
@@ -101,10 +100,11 @@ def test_a_real_worker_runs_export_jobs_and_purges_stale_uploads(transactional_d
     settings.MEDIA_ROOT = str(tmp_path)
     job = job_create(
         owner=personas["office"],
-        kind="commitments.export",
+        kind="export",
         title="柳山镇台账",
         params={
-            "unit": OrgUnit.objects.get(code="LS").pk,
+            "export": "commitments",
+            "unit": "LS",
             "period": Period.containing(timezone.localdate()).code,
         },
     )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from core.exports import export_kinds, get_export
+from core.jobs import JobError
+
+
+class Command(BaseCommand):
+    help = "Write a ledger or statistics workbook (e.g. commitments, reports) to an .xlsx file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=export_kinds())
+        parser.add_argument("--period", help="for commitments: 2026, 2026H1 or 2026H2")
+        parser.add_argument("--month", help="for reports: 2026-11, or a range 2026-09:2026-11")
+        parser.add_argument("--unit", help="a unit's code (default: the top of the organisation)")
+        parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+
+    def handle(self, *args, kind, period, month, unit, output, **options):
+        # The operator at the server's shell already holds the whole database.
+        system = get_user_model()(username="export_ledger", is_superuser=True, is_active=True)
+        try:
+            _name, content = get_export(kind).build(system, unit=unit, period=period, month=month)
+        except JobError as exc:
+            raise CommandError(str(exc)) from None
+        Path(output).write_bytes(content)
+        self.stdout.write(_("Written: %(path)s") % {"path": output})
