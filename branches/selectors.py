@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.scoping import subtree_q
@@ -14,6 +15,7 @@ from branches.models import (
     Responsibility,
     ResponsibilityKind,
 )
+from core.jobs import JobError
 
 
 def _secretary_name():
@@ -99,3 +101,12 @@ def leaders_in_scope(user) -> QuerySet[User]:
         )
         .order_by("username")
     )
+
+
+def top_unit(user, code: str | None) -> OrgUnit:
+    """The unit with this code, or the top of the user's scope; JobError outside it."""
+    units = OrgUnit.objects.visible_to(user)
+    top = (units.filter(code=code) if code else units).order_by("path").first()
+    if top is None:
+        raise JobError(_("No unit with code “%(value)s” in your organisation.") % {"value": code or ""})
+    return top

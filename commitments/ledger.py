@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
@@ -21,6 +20,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from branches.models import OrgUnit
+from branches.selectors import top_unit
 from commitments.models import Category, Commitment, Status
 from core import exports
 from core.jobs import JobError
@@ -297,10 +297,7 @@ def build_export(user, *, unit=None, period=None, progress=None, **_options) -> 
         period = Period.parse(period or "")
     except ValidationError as exc:
         raise JobError(exc.messages[0]) from None
-    units = OrgUnit.objects.visible_to(user)
-    top = (units.filter(code=unit) if unit else units).order_by("path").first()
-    if top is None:
-        raise JobError(_("No unit with code “%(value)s” in your organisation.") % {"value": unit or ""})
+    top = top_unit(user, unit)
     return ledger_filename(top, period), write_ledger(user, top, period, progress)
 
 

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
 from commitments.models import Category
+from core.docx import document_bytes, east_asian_font
 
 SONG = "宋体"
 FANGSONG = "仿宋"
-
-
-def east_asian_font(run, name: str, size: float, *, bold: bool = False) -> None:
-    """Word picks Chinese glyphs from w:eastAsia, not from the plain font name."""
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)
 
 
 def _paragraph(document, text: str, *, font=FANGSONG, size=16, bold=False, align=None):
@@ -55,6 +44,4 @@ def letter_docx(letter, commitments) -> bytes:
     _paragraph(document, "以上承诺，请党员群众监督。")
     signed = f"{letter.signed_on:%Y年%m月%d日}" if letter.signed_on else "　　年　　月　　日"
     _paragraph(document, f"承诺人（签字）：　　　　　　　{signed}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(document)

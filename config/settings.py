@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "branches",
     "commitments",
+    "reports",
 ]
 
 MIDDLEWARE = [

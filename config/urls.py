@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("branches.urls")),
     path("", include("commitments.urls")),
+    path("", include("reports.urls")),
 ]

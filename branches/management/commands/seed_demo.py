@@ -80,6 +80,7 @@ class Command(BaseCommand):
         self._accounts(units)
         self._responsibilities(units)
         call_command("seed_commitments", stdout=self.stdout)
+        call_command("seed_reports", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"柳山镇 demo: {OrgUnit.objects.count()} units, {Member.objects.count()} members, "

@@ -1,0 +1,160 @@
+"""Word and Excel output of information reports and of the submission circular."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import io
+import re
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from branches.selectors import top_unit
+from core import exports
+from core.docx import document_bytes, east_asian_font
+from core.jobs import JobError
+from core.xlsx import fit_column_widths
+from reports.selectors import reporting_units, slot_grid
+
+SONG, FANGSONG = "宋体", "仿宋"
+TITLE_PT, BODY_PT = 22, 16  # 二号, 三号
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+CIRCULAR_COLUMNS = ["序号", "党支部", "报送篇数", "按时报送", "逾期补报", "缺报", "采用篇数"]
+
+
+def parse_months(text: str | None) -> tuple[datetime.date, datetime.date]:
+    """ "2026-11" or "2026-09:2026-11" → the first and the last day they cover."""
+    parts = (text or "").split(":")
+    wrong = _("“%(value)s” is not a month; write 2026-11 or 2026-09:2026-11.") % {"value": text}
+    try:
+        bounds = []
+        for part in parts:
+            match = _MONTH.match(part.strip())
+            year, month = int(match.group(1)), int(match.group(2))
+            bounds.append((year, month))
+        (y1, m1), (y2, m2) = bounds[0], bounds[-1]
+        first = datetime.date(y1, m1, 1)
+        last = datetime.date(y2, m2, calendar.monthrange(y2, m2)[1])
+    except (AttributeError, ValueError, IndexError):
+        raise JobError(wrong) from None
+    if last < first or len(parts) > 2:
+        raise JobError(wrong)
+    return first, last
+
+
+def months_label(first: datetime.date, last: datetime.date) -> str:
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.year}年{first.month}月"
+    return f"{first.year}年{first.month}月至{last.year}年{last.month}月"
+
+
+def report_docx(report) -> bytes:
+    """The official format of seed 000 §八.3: A4, title 宋体二号 bold, body 仿宋, unit and author named."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    east_asian_font(title.add_run(report.title), SONG, TITLE_PT, bold=True)
+    byline = document.add_paragraph()
+    byline.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    east_asian_font(byline.add_run(f"{report.unit.name}　{report.authors}"), FANGSONG, BODY_PT)
+    for text in report.body.splitlines():
+        if not text.strip():
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+        paragraph.paragraph_format.line_spacing = Pt(28)
+        east_asian_font(paragraph.add_run(text.strip()), FANGSONG, BODY_PT)
+    return document_bytes(document)
+
+
+def circular_rows(user, first, last, unit=None):
+    units = reporting_units(user)
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
+    return slot_grid(user, first, last, units=units)
+
+
+def circular_docx(scope_name: str, first, last, rows) -> bytes:
+    document = Document()
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    east_asian_font(heading.add_run("关于信息报送情况的通报"), SONG, TITLE_PT, bold=True)
+    summary = (
+        f"{months_label(first, last)}，{scope_name}共有 {len(rows)} 个党支部应报送信息，"
+        f"共报送 {sum(r.submitted for r in rows)} 篇，采用 {sum(r.adopted for r in rows)} 篇；"
+        f"按时报送 {sum(r.on_time for r in rows)} 次，逾期补报 {sum(r.late for r in rows)} 次，"
+        f"缺报 {sum(r.missing for r in rows)} 次。具体情况如下："
+    )
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    east_asian_font(paragraph.add_run(summary), FANGSONG, BODY_PT)
+    table = document.add_table(rows=1, cols=len(CIRCULAR_COLUMNS))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, CIRCULAR_COLUMNS, strict=True):
+        east_asian_font(cell.paragraphs[0].add_run(name), SONG, 12, bold=True)
+    for number, row in enumerate(rows, start=1):
+        values = [number, row.unit.name, row.submitted, row.on_time, row.late, row.missing, row.adopted]
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            east_asian_font(cell.paragraphs[0].add_run(str(value)), FANGSONG, 12)
+    missing = [r.unit.name for r in rows if r.missing]
+    closing = document.add_paragraph()
+    closing.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    if missing:
+        text = "请缺报的党支部（" + "、".join(missing) + "）高度重视，按时报送。"
+    else:
+        text = "各党支部均按时报送，予以通报表扬。"
+    east_asian_font(closing.add_run(text), FANGSONG, BODY_PT)
+    return document_bytes(document)
+
+
+def circular_xlsx(scope_name: str, first, last, slots, rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "报送情况"
+    header = CIRCULAR_COLUMNS + [f"{slot:%m-%d}" for slot in slots]
+    sheet.append([f"{scope_name}信息报送情况统计（{months_label(first, last)}）"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    sheet["A1"].font = Font(name=SONG, size=14, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(header)
+    marks = {"on_time": "√", "late": "补", "missing": "×", "open": ""}
+    for number, row in enumerate(rows, start=1):
+        sheet.append(
+            [number, row.unit.name, row.submitted, row.on_time, row.late, row.missing, row.adopted]
+            + [marks[state] for _slot, state in row.cells]
+        )
+    thin = Side(style="thin")
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "C3"
+    sheet.print_title_rows = "2:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    fit_column_widths(sheet, [header, *([r.unit.name] for r in rows)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def build_export(user, *, unit=None, month=None, progress=None, **_options) -> tuple[str, bytes]:
+    first, last = parse_months(month)
+    top = top_unit(user, unit)
+    slots, rows = circular_rows(user, first, last, top)
+    name = f"{top.name}信息报送情况统计（{months_label(first, last)}）.xlsx"
+    return name, circular_xlsx(top.name, first, last, slots, rows)
+
+
+exports.register(exports.Export("reports", build_export))

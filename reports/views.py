@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.scoping import get_for_user, subtree_q
+from branches.selectors import top_unit
+from core.jobs import JobError, job_create, job_run
+from core.models import Attachment
+from reports.exports import circular_docx, circular_rows, months_label, parse_months, report_docx
+from reports.forms import MonthsForm, ReportFilterForm, ReportForm, ReviewForm
+from reports.models import WRITE_ROLES, Report, ReportStatus
+from reports.selectors import reporting_units, slot_grid
+from reports.services import report_review, report_save, report_submit
+from reports.slots import month_slots
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PER_PAGE = 30
+
+
+def _docx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def report_list(request):
+    form = ReportFilterForm(request.GET, actor=request.user)
+    reports = form.apply(Report.objects.visible_to(request.user).select_related("unit"))
+    page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
+    can_write = request.user.has_role(*WRITE_ROLES)
+    return render(request, "reports/list.html", {"form": form, "page": page, "can_write": can_write})
+
+
+@login_required
+def report_create(request):
+    if not request.user.has_role(*WRITE_ROLES):
+        raise PermissionDenied
+    return _report_form(request, Report())
+
+
+@login_required
+def report_edit(request, pk: int):
+    report = get_for_user(Report, request.user, pk, write=True)
+    if not report.editable:
+        raise PermissionDenied  # submitted reports change only after being returned
+    return _report_form(request, report)
+
+
+def _report_form(request, report: Report):
+    form = ReportForm(request.POST or None, request.FILES or None, instance=report, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = report_save(actor=request.user, report=form.instance, files=form.cleaned_data["files"])
+        if "submit" in request.POST:
+            report_submit(actor=request.user, report=saved)
+            messages.success(request, _("Report submitted."))
+        else:
+            messages.success(request, _("Draft saved."))
+        return redirect("reports:detail", pk=saved.pk)
+    title = _("Edit report") if report.pk else _("Write a report")
+    return render(request, "reports/form.html", {"form": form, "title": title})
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = get_for_user(Report, request.user, pk)
+    can_write = Report.objects.writable_by(request.user).filter(pk=report.pk).exists()
+    is_office = request.user.has_role(Role.OFFICE) and report.status == ReportStatus.SUBMITTED
+    versions = []
+    if can_write or request.user.has_role(Role.OFFICE):
+        versions = list(
+            report.history.filter(status=ReportStatus.SUBMITTED)
+            .order_by("-history_date")
+            .select_related("history_user")
+        )
+    context = {
+        "report": report,
+        "attachments": Attachment.objects.for_objects([report]),
+        "can_write": can_write,
+        "review_form": ReviewForm() if is_office and can_write else None,
+        "versions": versions,
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@login_required
+@require_POST
+def report_send(request, pk: int):
+    report = get_for_user(Report, request.user, pk, write=True)
+    try:
+        report_submit(actor=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Report submitted."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_review_view(request, pk: int):
+    report = get_for_user(Report, request.user, pk, write=True)
+    if not request.user.has_role(Role.OFFICE):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for message in form.errors.get("__all__", []) or [_("Choose adopt or return.")]:
+            messages.error(request, message)
+        return redirect("reports:detail", pk=report.pk)
+    try:
+        report_review(
+            actor=request.user,
+            report=report,
+            adopt=form.cleaned_data["decision"] == "adopt",
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, _("Report adopted.") if report.status == ReportStatus.ADOPTED else _("Report reviewed.")
+        )
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+def report_print(request, pk: int):
+    report = get_for_user(Report, request.user, pk)
+    return render(request, "reports/print.html", {"report": report})
+
+
+@login_required
+def report_word(request, pk: int):
+    report = get_for_user(Report, request.user, pk)
+    return _docx_response(report_docx(report), f"{report.title}.docx")
+
+
+def _months(request):
+    form = MonthsForm(request.GET, actor=request.user)
+    today = timezone.localdate()
+    text = f"{today:%Y-%m}"
+    unit = None
+    if form.is_valid():
+        text = form.cleaned_data["months"] or text
+        unit = form.cleaned_data["unit"]
+    try:
+        first, last = parse_months(text)
+    except JobError:
+        first, last = parse_months(f"{today:%Y-%m}")
+    return form, first, last, unit
+
+
+@login_required
+def slot_grid_view(request):
+    """Branches × the 15th and 30th: who reported on time, late, or not at all."""
+    form, first, last, unit = _months(request)
+    slots, rows = circular_rows(request.user, first, last, unit)
+    context = {"form": form, "slots": slots, "rows": rows, "label": months_label(first, last)}
+    return render(request, "reports/grid.html", context)
+
+
+@login_required
+def circular(request):
+    """信息报送情况通报: the page, its Word file (?format=docx) and its workbook (POST)."""
+    if not request.user.has_role(Role.OFFICE, Role.LEADER):
+        raise PermissionDenied
+    form, first, last, unit = _months(request)
+    slots, rows = circular_rows(request.user, first, last, unit)
+    scope_name = unit.name if unit else _scope_name(request.user)
+    if request.GET.get("format") == "docx":
+        return _docx_response(
+            circular_docx(scope_name, first, last, rows),
+            f"信息报送情况通报（{months_label(first, last)}）.docx",
+        )
+    if request.method == "POST":
+        params = {
+            "export": "reports",
+            "month": f"{first:%Y-%m}:{last:%Y-%m}",
+            "unit": unit.code if unit else None,
+        }
+        job = job_create(
+            owner=request.user,
+            kind="export",
+            title=f"信息报送情况统计（{months_label(first, last)}）",
+            params=params,
+        )
+        job_run(job.pk)  # one row per branch: small enough to build while the user waits
+        return redirect("core:job_detail", pk=job.pk)
+    context = {
+        "form": form,
+        "rows": rows,
+        "slots": slots,
+        "label": months_label(first, last),
+        "scope_name": scope_name,
+    }
+    return render(request, "reports/circular.html", context)
+
+
+def _scope_name(user) -> str:
+    return top_unit(user, None).name
+
+
+@login_required
+def my_slots(request):
+    """A secretary's year: which slots its branch met and which it missed."""
+    today = timezone.localdate()
+    first, last = parse_months(f"{today.year}-01:{today.year}-12")
+    units = reporting_units(request.user).filter(subtree_q(request.user, "path", (Role.SECRETARY,)))
+    slots, rows = slot_grid(request.user, first, last, units=units)
+    context = {
+        "rows": rows,
+        "slots": slots,
+        "year": today.year,
+        "this_month": month_slots(today.year, today.month),
+    }
+    return render(request, "reports/mine.html", context)
