@@ -27,6 +27,9 @@ class ReportForm(forms.ModelForm):
         self.fields["unit"].queryset = OrgUnit.objects.filter(subtree_q(actor, "path", WRITE_ROLES)).filter(
             level=Level.BRANCH
         )
+        units = list(self.fields["unit"].queryset[:2])
+        if len(units) == 1 and not self.instance.unit_id:
+            self.initial["unit"] = units[0].pk  # a secretary writes for its own branch
         if not self.instance.pk and actor.full_name:
             self.fields["authors"].initial = actor.full_name
 

@@ -61,7 +61,9 @@ class Report(models.Model):
     )
     title = models.CharField(_("title"), max_length=100, validators=[plain_text_validator])
     authors = models.CharField(_("author(s)"), max_length=100, validators=[plain_text_validator])
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(
+        _("kind of report"), max_length=12, choices=Category.choices, default=Category.NEWS
+    )
     body = models.TextField(_("text"), max_length=20000)
     urgent = models.BooleanField(
         _("urgent"), default=False, help_text=_("Time-sensitive: may be sent any day (时效性较强).")

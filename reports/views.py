@@ -117,19 +117,13 @@ def report_review_view(request, pk: int):
         for message in form.errors.get("__all__", []) or [_("Choose adopt or return.")]:
             messages.error(request, message)
         return redirect("reports:detail", pk=report.pk)
+    adopt = form.cleaned_data["decision"] == "adopt"
     try:
-        report_review(
-            actor=request.user,
-            report=report,
-            adopt=form.cleaned_data["decision"] == "adopt",
-            note=form.cleaned_data["note"],
-        )
+        report_review(actor=request.user, report=report, adopt=adopt, note=form.cleaned_data["note"])
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(
-            request, _("Report adopted.") if report.status == ReportStatus.ADOPTED else _("Report reviewed.")
-        )
+        messages.success(request, _("Report adopted.") if adopt else _("Report returned."))
     return redirect("reports:detail", pk=report.pk)
 
 

@@ -12,6 +12,8 @@ from commitments.models import Commitment, Progress
 from core.attachments import CheckedFile
 from core.models import Job, Upload
 from core.services import attachment_add
+from reports.models import Report
+from reports.services import report_submit
 from tests.core.xlsx_files import xlsx
 
 ROLES = ["anonymous", "office", "leader", "secretary", "secretary2", "inspector", "member", "admin"]
@@ -66,6 +68,18 @@ EXPECTED = {
     "commitments:letter_word": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
     "commitments:export": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
     "commitments:locks": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    # A submitted report of 柳山村第一党支部.
+    "reports:list": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "reports:create": ("get", [LOGIN, 200, 403, 200, 200, 403, 403, 200]),
+    "reports:grid": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "reports:mine": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "reports:circular": ("get", [LOGIN, 200, 200, 403, 403, 403, 403, 200]),
+    "reports:detail": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    "reports:edit": ("get", [LOGIN, 403, 403, 403, 404, 403, 404, 403]),
+    "reports:submit": ("post", [LOGIN, 302, 403, 302, 404, 403, 404, 302]),
+    "reports:review": ("post", [LOGIN, 302, 403, 403, 404, 403, 404, 302]),
+    "reports:print": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    "reports:word": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
     # The public board: no login.
     "commitments:board": ("get", [200, 200, 200, 200, 200, 200, 200, 200]),
 }
@@ -117,6 +131,17 @@ def _kwargs(name: str, personas, units) -> dict:
         return {"pk": commitment.pk}
     if name in ("commitments:letter", "commitments:letter_word"):
         return {"pk": commitment.letter_id}
+    if name.startswith("reports:") and name not in (
+        "reports:list",
+        "reports:create",
+        "reports:grid",
+        "reports:mine",
+        "reports:circular",
+    ):
+        report = Report.objects.create(
+            unit=units["LS0101"], title="信息", authors="张", category="news", body="正文"
+        )
+        return {"pk": report_submit(actor=None, report=report).pk}
     if name == "commitments:board":
         return {"code": "LS"}
     if name.startswith("branches:unit_") and name != "branches:unit_create":

@@ -156,3 +156,42 @@ def test_secretary_files_fulfils_and_publishes_a_commitment(demo_server, browser
     assert board.get_by_role("link", name="退出").count() == 0  # nobody is logged in
     board.screenshot(path=str(SCREENSHOTS / "public-board.png"), full_page=True)
     public.close()
+
+
+def test_secretary_submits_a_report_and_the_office_adopts_it(demo_server, browser):
+    from django.utils import timezone
+
+    from reports.slots import slot_on_or_after
+
+    slot = slot_on_or_after(timezone.localdate())
+    secretary = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    secretary.goto(f"{demo_server.url}/accounts/login/")
+    secretary.get_by_label("用户名").fill("secretary")
+    secretary.get_by_label("密码").fill(DEMO_PASSWORD)
+    secretary.get_by_role("button", name="登录").click()
+    secretary.goto(f"{demo_server.url}/reports/new/")
+    secretary.get_by_label("标题").fill("浏览器测试：柳山村开展秋冬季环境整治")
+    secretary.get_by_label("作者").fill("张志强")
+    secretary.get_by_label("正文").fill("党员带头清理沟渠三公里。\n群众积极参与。")
+    secretary.get_by_role("button", name="报送", exact=True).click()
+    expect(secretary.get_by_text("信息已报送。")).to_be_visible()
+
+    office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    office.goto(f"{demo_server.url}/accounts/login/")
+    office.get_by_label("用户名").fill("office")
+    office.get_by_label("密码").fill(DEMO_PASSWORD)
+    office.get_by_role("button", name="登录").click()
+    office.goto(f"{demo_server.url}/reports/slots/")
+    row = office.get_by_role("row").filter(has_text="柳山村第一党支部")
+    column = [f"{s:%-m/%-d}" for s in [slot]][0]
+    header = office.locator("table.slot-grid thead th")
+    index = [header.nth(i).inner_text() for i in range(header.count())].index(column)
+    expect(row.locator("td").nth(index)).to_have_text("√")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    office.screenshot(path=str(SCREENSHOTS / "office-report-grid.png"), full_page=True)
+    office.goto(f"{demo_server.url}/reports/?q=浏览器测试")
+    office.get_by_role("link", name="浏览器测试：柳山村开展秋冬季环境整治").click()
+    office.get_by_label("采用情况（刊发何处）或退回原因").fill("镇创先争优简报第 12 期")
+    office.get_by_role("button", name="采用").click()
+    expect(office.get_by_text("信息已采用。")).to_be_visible()
+    expect(office.get_by_text("镇创先争优简报第 12 期")).to_be_visible()
