@@ -17,6 +17,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from branches.models import Level, OrgUnit
+from core.models import Job
 from reports.models import Category, Report, ReportStatus
 from reports.selectors import SlotState, branches_owing, slot_grid
 from reports.services import report_submit
@@ -277,9 +278,8 @@ def test_circular_page_word_and_workbook_agree(client_for, personas):
         *map(str, [rows[0].submitted, rows[0].on_time, rows[0].late, rows[0].missing, rows[0].adopted]),
     ]
     response = client.post(reverse("reports:circular") + f"?months={months}")
-    from core.models import Job
-
     job = Job.objects.latest("pk")
+    assert response["Location"] == reverse("core:job_detail", args=[job.pk])
     assert job.status == "done"
     with job.result.open("rb") as result:
         sheet = openpyxl.load_workbook(io.BytesIO(result.read())).worksheets[0]
