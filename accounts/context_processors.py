@@ -1,3 +1,5 @@
+from django.apps import apps
+
 from accounts.models import Role
 
 
@@ -6,7 +8,9 @@ def roles(request):
     user = request.user
     if not user.is_authenticated:
         return {}
+    notification = apps.get_model("core", "Notification")
     return {
         "nav_office": user.has_role(Role.OFFICE),
         "nav_liaison": user.has_role(Role.OFFICE, Role.LEADER),
+        "nav_unread": notification.objects.inbox_of(user).filter(read_at__isnull=True).count,
     }

@@ -50,3 +50,9 @@ class UserEditForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "phone", "email", "is_active"]
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email", "email_reminders"]

@@ -41,6 +41,9 @@ class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email_reminders = models.BooleanField(
+        _("reminders by e-mail"), default=True, help_text=_("Reminders always reach the portal's inbox.")
+    )
 
     objects = PortalUserManager()
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import RoleAssignmentForm, UserCreateForm, UserEditForm
+from accounts.forms import PreferencesForm, RoleAssignmentForm, UserCreateForm, UserEditForm
 from accounts.models import Role, RoleAssignment, User
 from accounts.scoping import get_for_user
 from accounts.services import role_assign, role_revoke, user_create
@@ -115,3 +115,13 @@ def role_delete(request, pk: int):
     else:
         messages.success(request, _("Role removed."))
     return redirect("accounts:user_detail", pk=assignment.user_id)
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Preferences saved."))
+        return redirect("accounts:preferences")
+    return render(request, "accounts/user_form.html", {"form": form, "title": _("E-mail preferences")})

@@ -8,4 +8,4 @@ class BranchesConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the roster imports to core's ledger registry.
-        from branches import resources  # noqa: F401
+        from branches import deadlines, resources  # noqa: F401

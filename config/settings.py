@@ -213,7 +213,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+# Links in e-mails and group-bot messages start with this address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
 
 # Celery: without REDIS_URL, tasks run eagerly in-process so a first run needs no server.
 REDIS_URL = env_str("REDIS_URL")
@@ -239,6 +248,11 @@ LOGGING = {
 
 # Periodic tasks, all in one place.
 CELERY_BEAT_SCHEDULE = {
+    # Every 15 minutes: find what is due and send reminders (idempotent; quiet 21:00–08:00).
+    "scan-reminders": {
+        "task": "core.tasks.scan_reminders",
+        "schedule": env_int("REMINDER_SCAN_SECONDS", 15 * 60),
+    },
     # Hourly: delete import previews nobody confirmed within a day (files hold personal data).
     "purge-stale-uploads": {"task": "core.tasks.purge_stale_uploads", "schedule": 60 * 60},
 }

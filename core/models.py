@@ -9,6 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Role
+from accounts.scoping import subtree_q
+
 
 def _upload_path(instance: Upload, filename: str) -> str:
     # The stored name never comes from the user.
@@ -140,3 +143,171 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", _("Inbox")
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Group bot")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """The office's log: messages about units of its subtree."""
+        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
+
+    writable_by = visible_to
+
+    def inbox_of(self, user) -> NotificationQuerySet:
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(channel=Channel.INBOX, recipient=user, status=DeliveryStatus.SENT)
+
+
+class Notification(models.Model):
+    """One message of one stage of one deadline, to one target, by one channel.
+
+    The unique constraint is what makes the reminder scan idempotent: a row is written
+    before anything is sent, so a second scan, a retried task or a second worker finds it
+    there and sends nothing again.
+    """
+
+    key = models.CharField(max_length=100)  # the deadline ("commitment:12") or a manual reminder
+    stage = models.CharField(max_length=20)  # before, due, overdue, overdue-2, manual
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    target = models.CharField(max_length=40)  # "user:12", or "webhook:3"
+    # A high-volume log: no database-level foreign keys (Django still cascades deletes), and
+    # the recipient's index is the (recipient, channel, read_at) one below.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+        db_constraint=False,
+        db_index=False,
+    )
+    unit = models.ForeignKey(
+        "branches.OrgUnit",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("unit"),
+        db_constraint=False,
+        db_index=False,
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    scheduled_for = models.DateTimeField(_("to be sent at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-scheduled_for", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "stage", "channel", "target"], name="one_message_per_stage_and_target"
+            )
+        ]
+        # Partial indexes: most rows are inbox messages sent at once and stay out of the first.
+        indexes = [
+            models.Index(
+                fields=["scheduled_for"],
+                condition=models.Q(status__in=["pending", "failed"]),
+                name="notification_to_send",
+            ),
+            models.Index(
+                fields=["recipient", "read_at"],
+                condition=models.Q(channel="inbox"),
+                name="notification_inbox",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WebhookQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WebhookQuerySet:
+        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
+
+    writable_by = visible_to
+
+
+class Webhook(models.Model):
+    """A 企业微信 or 钉钉 group bot that receives the reminders of a unit and the units below it."""
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", _("WeCom group bot")
+        DINGTALK = "dingtalk", _("DingTalk group bot")
+
+    unit = models.OneToOneField(
+        "branches.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
+    url = models.URLField(_("webhook address"), max_length=500)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = WebhookQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group bot")
+        verbose_name_plural = _("group bots")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_platform_display()}"
+
+
+class ReminderPolicyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReminderPolicyQuerySet:
+        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
+
+    writable_by = visible_to
+
+
+class ReminderPolicy(models.Model):
+    """When reminders go out, for a unit and everything below it (the nearest policy wins)."""
+
+    unit = models.OneToOneField(
+        "branches.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    days_before = models.PositiveSmallIntegerField(_("remind this many days before"), default=3)
+    weekly_days = models.PositiveSmallIntegerField(
+        _("then repeat every this many days while overdue"), default=7
+    )
+
+    objects = ReminderPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days_before__gte=1, days_before__lte=30), name="days_before_1_30"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekly_days__gte=1, weekly_days__lte=60), name="weekly_days_1_60"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.unit)

@@ -15,3 +15,10 @@ def purge_stale_uploads() -> int:
 def run_job(job_id: int) -> None:
     # acks_late is safe: job_run claims the job with a conditional UPDATE, so a redelivery is a no-op.
     job_run(job_id)
+
+
+@shared_task(ignore_result=True)
+def scan_reminders() -> int:
+    from core.reminders import scan
+
+    return len(scan())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import reminder_views, views
 
 app_name = "core"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("inbox/", reminder_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/open/", reminder_views.inbox_open, name="inbox_open"),
+    path("reminders/board/", reminder_views.board, name="board"),
+    path("reminders/board/<int:pk>/remind/", reminder_views.board_remind, name="board_remind"),
+    path("reminders/log/", reminder_views.notification_log, name="notification_log"),
+    path("reminders/settings/", reminder_views.reminder_settings, name="reminder_settings"),
+    path("reminders/webhooks/<int:pk>/delete/", reminder_views.webhook_delete, name="webhook_delete"),
+    path("reminders/webhooks/<int:pk>/test/", reminder_views.webhook_test_view, name="webhook_test"),
 ]

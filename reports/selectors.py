@@ -86,6 +86,6 @@ def slot_grid(user, first: datetime.date, last: datetime.date, *, units=None) ->
 
 def branches_owing(slot: datetime.date, units=None):
     """Branches with no report counting for `slot` yet (what the reminders ask for)."""
-    units = units if units is not None else OrgUnit.objects.filter(level=Level.BRANCH)
+    units = (units if units is not None else OrgUnit.objects.all()).filter(level=Level.BRANCH)
     done = Report.objects.submitted().filter(slot=slot).values("unit_id")
     return units.exclude(pk__in=done)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
 from branches.models import LiaisonPoint, Member
 from commitments.models import Commitment, Progress
 from core.attachments import CheckedFile
-from core.models import Job, Upload
+from core.models import Job, Notification, Upload, Webhook
 from core.services import attachment_add
 from reports.models import Report
 from reports.services import report_submit
@@ -80,6 +81,16 @@ EXPECTED = {
     "reports:review": ("post", [LOGIN, 302, 403, 403, 404, 403, 404, 302]),
     "reports:print": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
     "reports:word": ("get", [LOGIN, 200, 200, 200, 404, 200, 404, 200]),
+    # Reminders: the `member` persona's own inbox message; a group bot of the township.
+    "accounts:preferences": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "core:inbox": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200]),
+    "core:inbox_open": ("post", [LOGIN, 404, 404, 404, 404, 404, 302, 404]),
+    "core:board": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "core:board_remind": ("post", [LOGIN, 302, 403, 403, 403, 403, 403, 302]),
+    "core:notification_log": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "core:reminder_settings": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 200]),
+    "core:webhook_delete": ("post", [LOGIN, 302, 403, 403, 403, 403, 403, 302]),
+    "core:webhook_test": ("post", [LOGIN, 302, 403, 403, 403, 403, 403, 302]),
     # The public board: no login.
     "commitments:board": ("get", [200, 200, 200, 200, 200, 200, 200, 200]),
 }
@@ -142,6 +153,23 @@ def _kwargs(name: str, personas, units) -> dict:
             unit=units["LS0101"], title="信息", authors="张", category="news", body="正文"
         )
         return {"pk": report_submit(actor=None, report=report).pk}
+    if name == "core:inbox_open":
+        message = Notification.objects.create(
+            key="t",
+            stage="due",
+            channel="inbox",
+            target="user:x",
+            recipient=member_user,
+            title="t",
+            scheduled_for=timezone.now(),
+            status="sent",
+        )
+        return {"pk": message.pk}
+    if name == "core:board_remind":
+        return {"pk": units["LS0101"].pk}
+    if name in ("core:webhook_delete", "core:webhook_test"):
+        hook = Webhook.objects.create(unit=units["LS"], platform="wecom", url="http://127.0.0.1:9/hook")
+        return {"pk": hook.pk}
     if name == "commitments:board":
         return {"code": "LS"}
     if name.startswith("branches:unit_") and name != "branches:unit_create":

@@ -89,7 +89,7 @@ def test_embedded_default_migrates_and_seeds_twice_to_the_same_data(tmp_path):
 @pytest.mark.worker
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI sets it)")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker must share the test database")
-def test_a_real_worker_runs_export_jobs_and_purges_stale_uploads(transactional_db, tmp_path, settings):
+def test_a_real_worker_runs_jobs_reminders_and_purges_stale_uploads(transactional_db, tmp_path, settings):
     from accounts.models import User
     from core.jobs import job_create
     from core.models import Job, JobStatus
@@ -140,15 +140,27 @@ def test_a_real_worker_runs_export_jobs_and_purges_stale_uploads(transactional_d
         text=True,
     )
     try:
-        from core.tasks import purge_stale_uploads, run_job
+        from core.models import Channel, Notification
+        from core.reminders import plan, release_time
+        from core.tasks import purge_stale_uploads, run_job, scan_reminders
 
+        now = timezone.now()
+        expected = {(n.key, n.target) for n in plan(now) if n.channel == Channel.INBOX}
+        assert expected  # the demo has reporting days missed and commitments overdue
         purge_stale_uploads.delay()
         run_job.delay(job.pk)
+        scan_reminders.delay()  # as beat sends it every 15 minutes
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and (
             Upload.objects.filter(pk=stale.pk).exists() or not Job.objects.get(pk=job.pk).finished
         ):
             time.sleep(0.5)
+        while time.monotonic() < deadline and not Notification.objects.filter(channel=Channel.INBOX).exists():
+            time.sleep(0.5)
+        inbox = Notification.objects.filter(channel=Channel.INBOX)
+        assert {(n.key, n.target) for n in inbox} >= expected
+        quiet = release_time(now) != now  # between 21:00 and 08:00 the messages wait
+        assert set(inbox.values_list("status", flat=True)) == ({"pending"} if quiet else {"sent"})
         job.refresh_from_db()
         assert job.status == JobStatus.DONE and job.progress == 100
         with job.result.open("rb") as result:
@@ -160,3 +172,4 @@ def test_a_real_worker_runs_export_jobs_and_purges_stale_uploads(transactional_d
         worker.terminate()
         output = worker.communicate(timeout=30)[0]
     assert "core.tasks.purge_stale_uploads" in output and "core.tasks.run_job" in output
+    assert "core.tasks.scan_reminders" in output

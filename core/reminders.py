@@ -1,0 +1,465 @@
+"""One reminder engine for every deadline of the portal.
+
+Each domain app declares what is due in a `deadlines` module of its own and registers it
+here (`register_source`); the branches app tells who answers for a unit
+(`register_responsibles`). The engine never imports a domain app.
+
+A scan asks every source for the open deadlines of the day, works out the stage each has
+reached (a few days before, the day itself, the day after, then every week while it is
+overdue), writes one Notification row per (deadline, stage, channel, target) under a unique
+constraint, and sends whatever is due and not sent yet. Running it twice, from a retried
+task or from two workers at once, sends nothing twice. Messages due between 21:00 and 08:00
+(Asia/Shanghai) wait until 08:00.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Channel, DeliveryStatus, Notification, ReminderPolicy, Webhook
+
+log = logging.getLogger(__name__)
+
+QUIET_START, QUIET_END = 21, 8  # hours, Asia/Shanghai
+MAX_ATTEMPTS = 5
+BATCH = 2000
+SCAN_LOCK_ID = 0x637A7579  # "cxzy": the advisory lock of the reminder scan
+DEFAULT_DAYS_BEFORE, DEFAULT_WEEKLY_DAYS = 3, 7
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    key: str  # unique for the thing that is due: "commitment:12", "report:5:2026-11-30"
+    kind: str  # shown on the office's board: 信息报送, 承诺践诺台账, 承诺事项
+    title: str
+    due: datetime.date
+    unit_id: int
+    link: str = ""
+    owners: tuple[int, ...] = ()  # users who owe it besides the unit's secretaries
+
+
+@dataclass
+class Responsibles:
+    path: str
+    name: str
+    secretaries: list[int] = field(default_factory=list)
+    offices: list[int] = field(default_factory=list)
+    leaders: list[int] = field(default_factory=list)
+
+
+# source(today, units): the open deadlines of `units` (a queryset, or None for all).
+Source = Callable[..., Iterable[Deadline]]
+_SOURCES: dict[str, Source] = {}
+_RESPONSIBLES: list[Callable[[set[int]], dict[int, Responsibles]]] = []
+
+
+def register_source(name: str, source: Source) -> None:
+    _SOURCES[name] = source
+
+
+def register_responsibles(resolver: Callable[[set[int]], dict[int, Responsibles]]) -> None:
+    _RESPONSIBLES[:] = [resolver]
+
+
+def open_deadlines(today: datetime.date, units=None) -> list[Deadline]:
+    return [deadline for source in _SOURCES.values() for deadline in source(today, units)]
+
+
+def responsibles(unit_ids: set[int]) -> dict[int, Responsibles]:
+    return _RESPONSIBLES[0](unit_ids) if _RESPONSIBLES else {}
+
+
+def release_time(now: datetime.datetime) -> datetime.datetime:
+    """`now`, or 08:00 when `now` falls in the quiet hours."""
+    local = timezone.localtime(now)
+    if QUIET_END <= local.hour < QUIET_START:
+        return now
+    day = local.date() if local.hour < QUIET_END else local.date() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(QUIET_END)))
+
+
+def stage_of(due: datetime.date, today: datetime.date, days_before: int, weekly_days: int) -> str | None:
+    """before → due → overdue (the day after) → overdue-2, overdue-3 … every `weekly_days`."""
+    if due - datetime.timedelta(days=days_before) <= today < due:
+        return "before"
+    if today == due:
+        return "due"
+    if today > due:
+        week = ((today - due).days - 1) // weekly_days
+        return "overdue" if week == 0 else f"overdue-{week + 1}"
+    return None
+
+
+class _Policies:
+    """The nearest reminder policy above a unit, loaded once per scan."""
+
+    def __init__(self):
+        self.by_path = {p.unit.path: p for p in ReminderPolicy.objects.select_related("unit")}
+
+    def for_path(self, path: str) -> tuple[int, int]:
+        best = None
+        for prefix, policy in self.by_path.items():
+            if path.startswith(prefix) and (best is None or len(prefix) > len(best.unit.path)):
+                best = policy
+        return (best.days_before, best.weekly_days) if best else (DEFAULT_DAYS_BEFORE, DEFAULT_WEEKLY_DAYS)
+
+
+class _Webhooks:
+    def __init__(self):
+        self.by_path = {w.unit.path: w for w in Webhook.objects.filter(active=True).select_related("unit")}
+
+    def for_path(self, path: str) -> Webhook | None:
+        matches = [prefix for prefix in self.by_path if path.startswith(prefix)]
+        return self.by_path[max(matches, key=len)] if matches else None
+
+
+STAGE_LABELS = {"before": "即将到期", "due": "今日到期", "overdue": "已逾期"}
+
+
+def _stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(stage.split("-")[0], stage)
+
+
+def plan(now: datetime.datetime) -> list[Notification]:
+    """The messages the deadlines call for at `now` and that no scan has recorded yet (not saved)."""
+    today = timezone.localtime(now).date()
+    deadlines = open_deadlines(today)
+    people = responsibles({d.unit_id for d in deadlines})
+    policies, webhooks = _Policies(), _Webhooks()
+    emails = _email_addresses(
+        {uid for r in people.values() for uid in (*r.secretaries, *r.offices, *r.leaders)}
+        | {uid for d in deadlines for uid in d.owners}
+    )
+    # First the bare (key, stage, channel, target) of every message: cheap to compare with
+    # what is recorded; model instances are made for the new ones only.
+    candidates: list[tuple] = []
+    for deadline in deadlines:
+        who = people.get(deadline.unit_id)
+        if who is None:
+            continue
+        stage = stage_of(deadline.due, today, *policies.for_path(who.path))
+        if stage is None:
+            continue
+        recipients = dict.fromkeys([*deadline.owners, *who.secretaries])
+        if stage.startswith("overdue"):
+            recipients.update(dict.fromkeys([*who.offices, *who.leaders]))  # copies once overdue
+        for user_id in recipients:
+            candidates.append((deadline.key, stage, Channel.INBOX, f"user:{user_id}", user_id, deadline, who))
+            if user_id in emails:
+                candidates.append(
+                    (deadline.key, stage, Channel.EMAIL, f"user:{user_id}", user_id, deadline, who)
+                )
+        hook = webhooks.for_path(who.path)
+        if hook is not None:
+            candidates.append(
+                (deadline.key, stage, Channel.WEBHOOK, f"webhook:{hook.pk}", None, deadline, who)
+            )
+    recorded = _recorded({c[0] for c in candidates})
+    release = release_time(now)
+    return [
+        Notification(
+            key=key,
+            stage=stage,
+            channel=channel,
+            target=target,
+            recipient_id=user_id,
+            unit_id=deadline.unit_id,
+            title=f"【{_stage_label(stage)}】{who.name}：{deadline.title}"[:200],
+            body=_("Due on %(due)s.") % {"due": f"{deadline.due:%Y-%m-%d}"},
+            link=deadline.link,
+            scheduled_for=release,
+        )
+        for key, stage, channel, target, user_id, deadline, who in candidates
+        if (key, stage, channel, target) not in recorded
+    ]
+
+
+def _recorded(keys: set[str]) -> set[tuple]:
+    """(key, stage, channel, target) already recorded for these deadlines.
+
+    Only a shortcut that spares a later scan of the same day rebuilding every row: the
+    unique constraint stays the guard when two scans race.
+    """
+    keys_list = list(keys)
+    found: set[tuple] = set()
+    for start in range(0, len(keys_list), BATCH * 5):
+        found.update(
+            Notification.objects.filter(key__in=keys_list[start : start + BATCH * 5]).values_list(
+                "key", "stage", "channel", "target"
+            )
+        )
+    return found
+
+
+def _email_addresses(user_ids: set[int]) -> set[int]:
+    from django.contrib.auth import get_user_model
+
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True, email_reminders=True)
+        .exclude(email="")
+    )
+    return set(users.values_list("pk", flat=True))
+
+
+def record(planned: list[Notification]) -> bool:
+    """Write the planned rows before anything is sent.
+
+    Under the scan lock the plan is exact and the rows come back with their ids; should a
+    row be there already all the same, the batch is written again skipping what exists
+    (the unique constraint decides) and False says that ids are unknown.
+    """
+    exact = True
+    for start in range(0, len(planned), BATCH):
+        batch = planned[start : start + BATCH]
+        try:
+            with transaction.atomic():
+                Notification.objects.bulk_create(batch)
+        except IntegrityError:
+            Notification.objects.bulk_create(batch, ignore_conflicts=True)
+            exact = False
+    return exact
+
+
+@contextmanager
+def scan_lock():
+    """One scan at a time per database (PostgreSQL advisory lock); others wait their turn."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [SCAN_LOCK_ID])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SCAN_LOCK_ID])
+
+
+def _release_inbox(now: datetime.datetime) -> list[Notification]:
+    """Inbox messages kept back by the quiet hours become visible."""
+    waiting = list(
+        Notification.objects.filter(
+            channel=Channel.INBOX, status=DeliveryStatus.PENDING, scheduled_for__lte=now
+        )
+    )
+    Notification.objects.filter(pk__in=[n.pk for n in waiting], status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENT, sent_at=now, attempts=1
+    )
+    return waiting
+
+
+def _claim(now: datetime.datetime) -> list[Notification]:
+    """Take the e-mails and group-bot messages due now, so that no other worker sends them too."""
+    due = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+    claimed: list[Notification] = []
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(due, scheduled_for__lte=now, channel__in=[Channel.EMAIL, Channel.WEBHOOK])
+                .order_by("pk")[:BATCH]
+            )
+            if not batch:
+                return claimed
+            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(status=DeliveryStatus.SENDING)
+        claimed.extend(batch)
+
+
+def deliver(now: datetime.datetime, fresh: list[Notification] = ()) -> list[Notification]:
+    """Send the e-mails and group-bot messages due; a failure is retried later, up to MAX_ATTEMPTS times.
+
+    `fresh` are rows this scan has just written as SENDING; older ones due now are claimed.
+    Each person gets one e-mail per scan and each group one message (split when long),
+    listing everything new for them: two hundred deadlines are not two hundred e-mails.
+    """
+    claimed = [*fresh, *_claim(now)]
+    by_recipient: dict[int, list[Notification]] = {}
+    by_hook: dict[str, list[Notification]] = {}
+    for notification in claimed:
+        if notification.channel == Channel.EMAIL:
+            by_recipient.setdefault(notification.recipient_id, []).append(notification)
+        else:
+            by_hook.setdefault(notification.target, []).append(notification)
+    _send_emails(by_recipient, now)
+    for target, group in by_hook.items():
+        _send_webhook(target, group, now)
+    return claimed
+
+
+def _digest(notifications: list[Notification]) -> str:
+    return "\n".join(
+        f"· {n.title}（{settings.SITE_URL}{n.link}）" if n.link else f"· {n.title}" for n in notifications
+    )
+
+
+def _send_emails(by_recipient: dict[int, list[Notification]], now) -> None:
+    from django.contrib.auth import get_user_model
+
+    addresses = dict(get_user_model().objects.filter(pk__in=by_recipient).values_list("pk", "email"))
+    connection = get_connection(fail_silently=False)
+    for recipient_id, group in by_recipient.items():
+        subject = (
+            group[0].title
+            if len(group) == 1
+            else _("%(count)d reminders from the portal") % {"count": len(group)}
+        )
+        message = EmailMessage(subject, _digest(group), to=[addresses[recipient_id]], connection=connection)
+        try:
+            message.send()
+        except OSError as exc:  # SMTP down: these wait for a later scan
+            _failed(group, exc, now)
+            continue
+        _sent(group, now)
+
+
+def webhook_payload(title: str, body: str, link: str) -> dict:
+    """The text message both 企业微信 and 钉钉 group bots accept."""
+    return {"msgtype": "text", "text": {"content": f"{title}\n{body}\n{settings.SITE_URL}{link}".strip()}}
+
+
+def post_webhook(url: str, payload: dict) -> None:
+    request = urllib.request.Request(  # noqa: S310 (the office configures an http(s) URL)
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310
+        answer = json.loads(response.read() or b"{}")
+    if answer.get("errcode", 0) != 0:  # both platforms answer 200 with an error code
+        raise OSError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
+
+
+WEBHOOK_TEXT_BYTES = 1800  # 企业微信 takes 2,048 bytes of text at most
+
+
+def _chunks(notifications: list[Notification]) -> list[list[Notification]]:
+    chunks: list[list[Notification]] = [[]]
+    size = 0
+    for notification in notifications:
+        line = len(_digest([notification]).encode()) + 1
+        if chunks[-1] and size + line > WEBHOOK_TEXT_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(notification)
+        size += line
+    return chunks
+
+
+def _send_webhook(target: str, notifications: list[Notification], now) -> None:
+    hook = Webhook.objects.filter(pk=int(target.split(":")[1]), active=True).first()
+    for chunk in _chunks(notifications):
+        try:
+            if hook is None:
+                raise OSError("group bot removed or switched off")
+            post_webhook(hook.url, {"msgtype": "text", "text": {"content": _digest(chunk)}})
+        except (OSError, ValueError, urllib.error.URLError) as exc:
+            _failed(chunk, exc, now)
+            continue
+        _sent(chunk, now)
+
+
+def _sent(notifications: list[Notification], now) -> None:
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+    )
+
+
+def _failed(notifications: list[Notification], exc: Exception, now) -> None:
+    log.warning("reminder delivery failed: %s", exc)
+    by_attempts: dict[int, list[int]] = {}
+    for notification in notifications:
+        by_attempts.setdefault(notification.attempts, []).append(notification.pk)
+    for attempts, pks in by_attempts.items():
+        # Retried with a growing delay: 5, 10, 20, 40 minutes.
+        Notification.objects.filter(pk__in=pks).update(
+            status=DeliveryStatus.FAILED,
+            attempts=attempts + 1,
+            last_error=str(exc)[:500],
+            scheduled_for=now + datetime.timedelta(minutes=5 * 2**attempts),
+        )
+
+
+def scan(now: datetime.datetime | None = None, *, dry_run: bool = False) -> list[Notification]:
+    """Plan, record and send: what `send_reminders` and the beat task run.
+
+    Returns the messages this scan added (inbox ones delivered at once outside the quiet
+    hours) and those it sent that earlier scans had kept back.
+    """
+    now = now or timezone.now()
+    if dry_run:
+        return plan(now)
+    awake = release_time(now) == now
+    with scan_lock():
+        planned = plan(now)
+        for notification in planned:
+            if awake and notification.channel == Channel.INBOX:
+                notification.status, notification.sent_at, notification.attempts = DeliveryStatus.SENT, now, 1
+            elif awake:
+                notification.status = DeliveryStatus.SENDING  # sent below, by this scan
+        if not record(planned):
+            # Ids unknown: leave the e-mails and bot messages to the claim of the next step.
+            Notification.objects.filter(status=DeliveryStatus.SENDING, sent_at=None, attempts=0).filter(
+                key__in={n.key for n in planned}
+            ).update(status=DeliveryStatus.PENDING)
+            fresh = []
+        else:
+            fresh = [n for n in planned if n.status == DeliveryStatus.SENDING]
+        earlier = [*_release_inbox(now), *deliver(now, fresh)]
+    new = {id(n) for n in fresh}
+    return planned + [n for n in earlier if id(n) not in new]
+
+
+def remind_now(*, unit, deadlines: list[Deadline], now: datetime.datetime | None = None) -> int:
+    """The office's 'remind now' for one branch: at most once a day (the key carries the date)."""
+    now = now or timezone.now()
+    who = responsibles({unit.pk}).get(unit.pk)
+    if who is None or not who.secretaries:
+        raise ValidationError(_("This branch has no secretary's account to remind."))
+    if not deadlines:
+        return 0
+    today = timezone.localtime(now).date()
+    title = _("Reminder from the office: %(count)d item(s) due") % {"count": len(deadlines)}
+    body = "\n".join(f"· {d.title}" for d in deadlines)
+    emails = _email_addresses(set(who.secretaries))
+    planned = []
+    for user_id in who.secretaries:
+        common = {
+            "key": f"manual:{unit.pk}:{today}",
+            "stage": "manual",
+            "unit_id": unit.pk,
+            "title": title,
+            "body": body,
+            "link": deadlines[0].link,
+            "scheduled_for": release_time(now),
+            "target": f"user:{user_id}",
+            "recipient_id": user_id,
+        }
+        planned.append(Notification(channel=Channel.INBOX, **common))
+        if user_id in emails:
+            planned.append(Notification(channel=Channel.EMAIL, **common))
+    before = Notification.objects.filter(key=f"manual:{unit.pk}:{today}").count()
+    record(planned)
+    return Notification.objects.filter(key=f"manual:{unit.pk}:{today}").count() - before
+
+
+def webhook_test(hook: Webhook) -> None:
+    """Send a test message now; raises OSError with the reason when the bot does not answer."""
+    post_webhook(
+        hook.url, webhook_payload(_("Test message from the Strive for Excellence portal"), str(hook.unit), "")
+    )
