@@ -22,6 +22,9 @@ def commitment_deadlines(today: datetime.date, units=None):
     )
     if units is not None:
         open_items = open_items.filter(letter__unit__in=units)
+    # Once the office has closed a period, what is left open is its call (未完成), not a reminder's.
+    for path, period in PeriodLock.objects.values_list("unit__path", "period"):
+        open_items = open_items.exclude(letter__period=period, letter__unit__path__startswith=path)
     # Fetched at once: through a server-side cursor PostgreSQL plans for the first rows and
     # the whole scan takes four times as long.
     open_items = open_items.values_list(

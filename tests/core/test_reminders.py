@@ -95,6 +95,11 @@ class TestStages:
         scan(at("2026-12-31T09:00"))
         assert not _mine(f"commitment:{commitment.pk}").exists()
 
+    def test_a_closed_period_is_no_longer_reminded(self, commitment, units, personas):
+        PeriodLock.objects.create(unit=units["LS"], period="2026H2", locked_by=personas["office"])
+        scan(at("2027-01-09T09:00"))
+        assert not _mine(f"commitment:{commitment.pk}").exists()
+
     def test_a_member_is_reminded_of_its_own_commitment(self, personas, units):
         from branches.models import Member
 
