@@ -135,7 +135,12 @@ def test_secretary_files_fulfils_and_publishes_a_commitment(demo_server, browser
     expect(page.get_by_text("进行中").first).to_be_visible()
     expect(page.locator("img.evidence-thumb")).to_have_count(1)
     # The photo is served through the scoped download view and decodes in the browser.
-    page.wait_for_function("document.querySelector('img.evidence-thumb').naturalWidth > 0")
+    # (wait_for_function would evaluate a string, which the portal's CSP rightly forbids)
+    for _ in range(50):
+        if page.evaluate("() => document.querySelector('img.evidence-thumb').naturalWidth") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("() => document.querySelector('img.evidence-thumb').naturalWidth") > 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "secretary-commitment-phone.png"), full_page=True)
 
