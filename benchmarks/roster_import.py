@@ -24,6 +24,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from accounts.scoping import system_actor  # noqa: E402
 from branches.models import Member  # noqa: E402
 from core.imports import get_ledger, run_import  # noqa: E402
 
@@ -59,7 +60,7 @@ def main() -> None:
             started = time.perf_counter()
             report = run_import(
                 ledger=ledger,
-                user=_system(),
+                user=system_actor("benchmark"),
                 fileobj=io.BytesIO(content),
                 max_rows=settings.IMPORT_MAX_ROWS,
                 dry_run=dry_run,
@@ -75,12 +76,6 @@ def main() -> None:
             f"{len(queries)} queries, {ROWS / seconds:.0f} rows/s"
         )
     Member.objects.filter(name__startswith="导入党员").delete()
-
-
-def _system():
-    from accounts.models import User
-
-    return User(username="benchmark", is_superuser=True, is_active=True)
 
 
 if __name__ == "__main__":

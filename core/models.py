@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.scoping import subtree_q
+from accounts.scoping import own_q, subtree_q
 
 
 def _upload_path(instance: Upload, filename: str) -> str:
@@ -18,11 +18,11 @@ def _upload_path(instance: Upload, filename: str) -> str:
     return f"uploads/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}"
 
 
-class UploadQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UploadQuerySet:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(owner=user)
+class OwnedQuerySet(models.QuerySet):
+    """Rows only their owner sees: an upload waiting for confirmation, a background job."""
+
+    def visible_to(self, user):
+        return self.filter(own_q(user, "owner"))
 
     writable_by = visible_to
 
@@ -38,7 +38,7 @@ class Upload(models.Model):
     options = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
-    objects = UploadQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("upload")
@@ -99,15 +99,6 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class JobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> JobQuerySet:
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(owner=user)
-
-    writable_by = visible_to
-
-
 def _job_result_path(instance: Job, filename: str) -> str:
     return f"jobs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
@@ -127,7 +118,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = JobQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("background job")
@@ -158,13 +149,16 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> NotificationQuerySet:
-        """The office's log: messages about units of its subtree."""
+class OfficeScopedQuerySet(models.QuerySet):
+    """Rows about a unit that only the office of that unit (or above) sees and manages."""
+
+    def visible_to(self, user):
         return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
 
     writable_by = visible_to
 
+
+class NotificationQuerySet(OfficeScopedQuerySet):
     def inbox_of(self, user) -> NotificationQuerySet:
         if user is None or not user.is_authenticated:
             return self.none()
@@ -246,13 +240,6 @@ class Notification(models.Model):
         return self.title
 
 
-class WebhookQuerySet(models.QuerySet):
-    def visible_to(self, user) -> WebhookQuerySet:
-        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
-
-    writable_by = visible_to
-
-
 class Webhook(models.Model):
     """A 企业微信 or 钉钉 group bot that receives the reminders of a unit and the units below it."""
 
@@ -267,7 +254,7 @@ class Webhook(models.Model):
     url = models.URLField(_("webhook address"), max_length=500)
     active = models.BooleanField(_("active"), default=True)
 
-    objects = WebhookQuerySet.as_manager()
+    objects = OfficeScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group bot")
@@ -275,13 +262,6 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_platform_display()}"
-
-
-class ReminderPolicyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReminderPolicyQuerySet:
-        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
-
-    writable_by = visible_to
 
 
 class ReminderPolicy(models.Model):
@@ -295,7 +275,7 @@ class ReminderPolicy(models.Model):
         _("then repeat every this many days while overdue"), default=7
     )
 
-    objects = ReminderPolicyQuerySet.as_manager()
+    objects = OfficeScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder settings")

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from accounts.scoping import system_actor
 from core.exports import export_kinds, get_export
 from core.jobs import JobError
 
@@ -21,10 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
 
     def handle(self, *args, kind, period, month, unit, output, **options):
-        # The operator at the server's shell already holds the whole database.
-        system = get_user_model()(username="export_ledger", is_superuser=True, is_active=True)
         try:
-            _name, content = get_export(kind).build(system, unit=unit, period=period, month=month)
+            _name, content = get_export(kind).build(
+                system_actor("export_ledger"), unit=unit, period=period, month=month
+            )
         except JobError as exc:
             raise CommandError(str(exc)) from None
         Path(output).write_bytes(content)

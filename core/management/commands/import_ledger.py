@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from accounts.scoping import system_actor
 from core.imports import WorkbookError, get_ledger, ledgers, run_import
 from core.services import ledger_options
 
@@ -60,8 +61,7 @@ class Command(BaseCommand):
     def _actor(self, username: str | None):
         user_model = get_user_model()
         if username is None:
-            # The operator at the server's shell already holds the whole database.
-            return user_model(username="import_ledger", is_superuser=True, is_active=True)
+            return system_actor("import_ledger")
         try:
             return user_model.objects.get(username=username, is_active=True)
         except user_model.DoesNotExist:
