@@ -6,13 +6,17 @@ as (file name, bytes). It raises JobError for a failure its owner should read ab
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from core.models import Job, JobStatus
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Job, Callable[[int, int], None]], tuple[str, bytes]]
 _HANDLERS: dict[str, Handler] = {}
@@ -33,9 +37,18 @@ def job_create(*, owner, kind: str, title: str, params: dict) -> Job:
 
 
 def job_enqueue(job: Job) -> None:
+    """Hand the job to a worker once the request commits; with the broker down, run it here."""
+    transaction.on_commit(lambda: _send_or_run(job.pk))
+
+
+def _send_or_run(job_id: int) -> None:
     from core.tasks import run_job
 
-    run_job.delay_on_commit(job.pk)
+    try:
+        run_job.delay(job_id)
+    except OperationalError:
+        log.warning("broker unreachable: running job %s in the web process", job_id)
+        job_run(job_id)
 
 
 def job_run(job_id: int) -> None:
