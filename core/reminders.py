@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
@@ -207,8 +208,6 @@ def _recorded(keys: set[str]) -> set[tuple]:
 
 
 def _email_addresses(user_ids: set[int]) -> set[int]:
-    from django.contrib.auth import get_user_model
-
     users = (
         get_user_model()
         .objects.filter(pk__in=user_ids, is_active=True, email_reminders=True)
@@ -309,8 +308,6 @@ def _digest(notifications: list[Notification]) -> str:
 
 
 def _send_emails(by_recipient: dict[int, list[Notification]], now) -> None:
-    from django.contrib.auth import get_user_model
-
     addresses = dict(get_user_model().objects.filter(pk__in=by_recipient).values_list("pk", "email"))
     connection = get_connection(fail_silently=False)
     for recipient_id, group in by_recipient.items():
