@@ -41,6 +41,8 @@ MAX_ATTEMPTS = 5
 BATCH = 2000
 SCAN_LOCK_ID = 0x637A7579  # "cxzy": the advisory lock of the reminder scan
 DEFAULT_DAYS_BEFORE, DEFAULT_WEEKLY_DAYS = 3, 7
+# Longer than any stage lasts: 30 days before at most, 60 days between overdue notices.
+RECENT = datetime.timedelta(days=62)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +172,7 @@ def plan(now: datetime.datetime) -> list[Notification]:
             candidates.append(
                 (deadline.key, stage, Channel.WEBHOOK, f"webhook:{hook.pk}", None, deadline, who)
             )
-    recorded = _recorded({c[0] for c in candidates})
+    recorded = _recorded(now)
     release = release_time(now)
     return [
         Notification(
@@ -184,27 +186,22 @@ def plan(now: datetime.datetime) -> list[Notification]:
             body=_("Due on %(due)s.") % {"due": f"{deadline.due:%Y-%m-%d}"},
             link=deadline.link,
             scheduled_for=release,
+            created_at=now,
         )
         for key, stage, channel, target, user_id, deadline, who in candidates
         if (key, stage, channel, target) not in recorded
     ]
 
 
-def _recorded(keys: set[str]) -> set[tuple]:
-    """(key, stage, channel, target) already recorded for these deadlines.
+def _recorded(now: datetime.datetime) -> set[tuple]:
+    """(key, stage, channel, target) of the messages recorded lately.
 
-    Only a shortcut that spares a later scan of the same day rebuilding every row: the
-    unique constraint stays the guard when two scans race.
+    A stage that applies now began at most RECENT ago, so older rows cannot match. Only a
+    shortcut that spares a later scan rebuilding every row: the unique constraint stays the
+    guard when two scans race.
     """
-    keys_list = list(keys)
-    found: set[tuple] = set()
-    for start in range(0, len(keys_list), BATCH * 5):
-        found.update(
-            Notification.objects.filter(key__in=keys_list[start : start + BATCH * 5]).values_list(
-                "key", "stage", "channel", "target"
-            )
-        )
-    return found
+    rows = Notification.objects.filter(created_at__gte=now - RECENT)
+    return set(rows.values_list("key", "stage", "channel", "target"))
 
 
 def _email_addresses(user_ids: set[int]) -> set[int]:
