@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 5
 BATCH = 2000
 SCAN_LOCK_ID = 0x637A7579  # "cxzy": the advisory lock of the reminder scan
 DEFAULT_DAYS_BEFORE, DEFAULT_WEEKLY_DAYS = 3, 7
+STUCK_AFTER = datetime.timedelta(minutes=30)
 # Longer than any stage lasts: 30 days before at most, 60 days between overdue notices.
 RECENT = datetime.timedelta(days=62)
 
@@ -262,7 +263,12 @@ def _release_inbox(now: datetime.datetime) -> list[Notification]:
 
 def _claim(now: datetime.datetime) -> list[Notification]:
     """Take the e-mails and group-bot messages due now, so that no other worker sends them too."""
-    due = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+    due = (
+        Q(status=DeliveryStatus.PENDING)
+        | Q(status=DeliveryStatus.FAILED, attempts__lt=MAX_ATTEMPTS)
+        # Taken by a worker that died before it could say how sending went.
+        | Q(status=DeliveryStatus.SENDING, scheduled_for__lt=now - STUCK_AFTER)
+    )
     claimed: list[Notification] = []
     while True:
         with transaction.atomic():
@@ -273,7 +279,10 @@ def _claim(now: datetime.datetime) -> list[Notification]:
             )
             if not batch:
                 return claimed
-            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(status=DeliveryStatus.SENDING)
+            # Stamped with the time it was taken, so that only a real stall makes it due again.
+            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
+                status=DeliveryStatus.SENDING, scheduled_for=now
+            )
         claimed.extend(batch)
 
 

@@ -274,6 +274,20 @@ def test_a_failing_webhook_is_retried_and_does_not_stop_email(bot, commitment, p
     assert hook.status == DeliveryStatus.SENT and hook.attempts == 2
 
 
+def test_a_message_left_sending_by_a_dead_worker_is_sent_later(commitment, personas):
+    personas["secretary"].email = "zhang@example.cn"
+    personas["secretary"].save()
+    scan(at("2026-12-31T09:00"))
+    email = _mine(f"commitment:{commitment.pk}").get(channel=Channel.EMAIL)
+    Notification.objects.filter(pk=email.pk).update(status=DeliveryStatus.SENDING, sent_at=None)
+    mail.outbox.clear()
+    scan(at("2026-12-31T09:15"))  # might still be on its way
+    assert not mail.outbox
+    scan(at("2026-12-31T09:45"))
+    email.refresh_from_db()
+    assert email.status == DeliveryStatus.SENT and len(mail.outbox) == 1
+
+
 def test_a_webhook_that_times_out_fails_without_blocking(bot, commitment):
     bot.replies = [(200, 2)]
     started = time.monotonic()
