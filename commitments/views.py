@@ -5,10 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,12 +34,12 @@ from commitments.services import (
     period_locked,
     progress_add,
 )
+from core.downloads import DOCX_TYPE, download
 from core.jobs import job_create, job_enqueue, job_run
 from core.models import Attachment
 from core.periods import Period
 
 PER_PAGE = 50
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _writable(model, user, obj) -> bool:
@@ -202,23 +201,21 @@ def letter_detail(request, pk: int):
             else:
                 messages.success(request, _("Letter saved."))
                 return redirect("commitments:letter", pk=letter.pk)
-    commitments = (
-        Commitment.objects.visible_to(request.user).filter(letter=letter).order_by("category", "deadline")
-    )
+    commitments = _letter_items(request.user, letter)
     context = {"letter": letter, "commitments": commitments, "form": form}
     return render(request, "commitments/letter.html", context)
+
+
+def _letter_items(user, letter):
+    return Commitment.objects.visible_to(user).filter(letter=letter).order_by("category", "deadline")
 
 
 @login_required
 def letter_word(request, pk: int):
     letter = get_for_user(CommitmentLetter, request.user, pk)
-    commitments = (
-        Commitment.objects.visible_to(request.user).filter(letter=letter).order_by("category", "deadline")
-    )
-    response = HttpResponse(letter_docx(letter, commitments), content_type=DOCX_TYPE)
+    commitments = _letter_items(request.user, letter)
     filename = f"{letter.owner_name}公开承诺书（{letter.period_obj.label}）.docx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download(letter_docx(letter, commitments), filename, DOCX_TYPE)
 
 
 @login_required

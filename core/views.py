@@ -5,20 +5,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import get_for_user
+from core.downloads import XLSX_TYPE, download
 from core.forms import ImportFileForm
 from core.imports import Ledger, WorkbookError, annotated_workbook, get_ledger, template_workbook
 from core.models import Attachment, Job, Upload
 from core.services import upload_check, upload_discard, upload_preview
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @never_cache
@@ -47,12 +45,6 @@ def _ledger_for(user, kind: str) -> Ledger:
     if ledger is None or not ledger.may_import(user):
         raise Http404
     return ledger
-
-
-def _download(content: bytes, filename: str, content_type: str = XLSX_TYPE) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 @login_required
@@ -127,14 +119,14 @@ def import_errors(request, pk: int):
     with upload.file.open("rb") as fileobj:
         content = annotated_workbook(fileobj, report)
     stem = upload.original_name.rsplit(".", 1)[0]
-    return _download(content, _("%(name)s (errors marked).xlsx") % {"name": stem})
+    return download(content, _("%(name)s (errors marked).xlsx") % {"name": stem})
 
 
 @login_required
 @require_GET
 def import_template(request, kind: str):
     ledger = _ledger_for(request.user, kind)
-    return _download(
+    return download(
         template_workbook(ledger), _("%(label)s import template") % {"label": ledger.label} + ".xlsx"
     )
 

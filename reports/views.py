@@ -4,16 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.scoping import get_for_user, subtree_q
 from branches.selectors import top_unit
+from core.downloads import DOCX_TYPE, download
 from core.jobs import JobError, job_create, job_run
 from core.models import Attachment
 from reports.exports import circular_docx, circular_rows, months_label, parse_months, report_docx
@@ -23,14 +22,7 @@ from reports.selectors import reporting_units, slot_grid
 from reports.services import report_review, report_save, report_submit
 from reports.slots import month_slots
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PER_PAGE = 30
-
-
-def _docx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 @login_required
@@ -136,7 +128,7 @@ def report_print(request, pk: int):
 @login_required
 def report_word(request, pk: int):
     report = get_for_user(Report, request.user, pk)
-    return _docx_response(report_docx(report), f"{report.title}.docx")
+    return download(report_docx(report), f"{report.title}.docx", DOCX_TYPE)
 
 
 def _months(request):
@@ -172,9 +164,10 @@ def circular(request):
     slots, rows = circular_rows(request.user, first, last, unit)
     scope_name = unit.name if unit else _scope_name(request.user)
     if request.GET.get("format") == "docx":
-        return _docx_response(
+        return download(
             circular_docx(scope_name, first, last, rows),
             f"信息报送情况通报（{months_label(first, last)}）.docx",
+            DOCX_TYPE,
         )
     if request.method == "POST":
         params = {
