@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Channel, DeliveryStatus, Notification, ReminderPolicy, Webhook
+from core.outbound import Rejected, post_json
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +43,8 @@ DEFAULT_DAYS_BEFORE, DEFAULT_WEEKLY_DAYS = 3, 7
 STUCK_AFTER = datetime.timedelta(minutes=30)
 # Longer than any stage lasts: 30 days before at most, 60 days between overdue notices.
 RECENT = datetime.timedelta(days=62)
+# How far ahead a scan looks: the longest "days before" an office may choose, and a day.
+REMIND_AHEAD = datetime.timedelta(days=31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,9 @@ class Responsibles:
     leaders: list[int] = field(default_factory=list)
 
 
-# source(today, units): the open deadlines of `units` (a queryset, or None for all).
+# source(today, units, until): the open deadlines of `units` (a queryset, or None for all)
+# due by `until` at the latest. Each source bounds its queries by what can be due now, so a
+# scan costs what is due, not what history holds, and avoids default-ordering joins.
 Source = Callable[..., Iterable[Deadline]]
 _SOURCES: dict[str, Source] = {}
 _RESPONSIBLES: list[Callable[[set[int]], dict[int, Responsibles]]] = []
@@ -80,8 +83,9 @@ def register_responsibles(resolver: Callable[[set[int]], dict[int, Responsibles]
     _RESPONSIBLES[:] = [resolver]
 
 
-def open_deadlines(today: datetime.date, units=None) -> list[Deadline]:
-    return [deadline for source in _SOURCES.values() for deadline in source(today, units)]
+def open_deadlines(today: datetime.date, units=None, *, until: datetime.date | None = None) -> list[Deadline]:
+    until = until or today + REMIND_AHEAD
+    return [deadline for source in _SOURCES.values() for deadline in source(today, units, until)]
 
 
 def responsibles(unit_ids: set[int]) -> dict[int, Responsibles]:
@@ -109,27 +113,35 @@ def stage_of(due: datetime.date, today: datetime.date, days_before: int, weekly_
     return None
 
 
-class _Policies:
-    """The nearest reminder policy above a unit, loaded once per scan."""
+def _nearest(by_path: dict, path: str):
+    """What is set on the unit at `path` or on the nearest unit above it, or None.
 
-    def __init__(self):
-        self.by_path = {p.unit.path: p for p in ReminderPolicy.objects.select_related("unit")}
+    Walks up the path ("/LS/LS01/LS0101/" → "/LS/LS01/" → "/LS/"): a few dictionary
+    look-ups, however many units have a setting of their own.
+    """
+    while path:
+        if path in by_path:
+            return by_path[path]
+        path = path[: path.rstrip("/").rfind("/") + 1]
+    return None
 
-    def for_path(self, path: str) -> tuple[int, int]:
-        best = None
-        for prefix, policy in self.by_path.items():
-            if path.startswith(prefix) and (best is None or len(prefix) > len(best.unit.path)):
-                best = policy
-        return (best.days_before, best.weekly_days) if best else (DEFAULT_DAYS_BEFORE, DEFAULT_WEEKLY_DAYS)
 
-
-class _Webhooks:
-    def __init__(self):
-        self.by_path = {w.unit.path: w for w in Webhook.objects.filter(active=True).select_related("unit")}
-
-    def for_path(self, path: str) -> Webhook | None:
-        matches = [prefix for prefix in self.by_path if path.startswith(prefix)]
-        return self.by_path[max(matches, key=len)] if matches else None
+def _unit_settings(people: dict[int, Responsibles]) -> dict[int, tuple[int, int, int | None]]:
+    """(days before, overdue interval, group bot id) of each unit, resolved once per unit."""
+    policies = {
+        path: (days_before, weekly_days)
+        for path, days_before, weekly_days in ReminderPolicy.objects.order_by().values_list(
+            "unit__path", "days_before", "weekly_days"
+        )
+    }
+    hooks = dict(Webhook.objects.filter(active=True).order_by().values_list("unit__path", "pk"))
+    return {
+        unit_id: (
+            *(_nearest(policies, who.path) or (DEFAULT_DAYS_BEFORE, DEFAULT_WEEKLY_DAYS)),
+            _nearest(hooks, who.path),
+        )
+        for unit_id, who in people.items()
+    }
 
 
 STAGE_LABELS = {"before": "即将到期", "due": "今日到期", "overdue": "已逾期"}
@@ -144,7 +156,7 @@ def plan(now: datetime.datetime) -> list[Notification]:
     today = timezone.localtime(now).date()
     deadlines = open_deadlines(today)
     people = responsibles({d.unit_id for d in deadlines})
-    policies, webhooks = _Policies(), _Webhooks()
+    settings_of = _unit_settings(people)
     emails = _email_addresses(
         {uid for r in people.values() for uid in (*r.secretaries, *r.offices, *r.leaders)}
         | {uid for d in deadlines for uid in d.owners}
@@ -156,7 +168,8 @@ def plan(now: datetime.datetime) -> list[Notification]:
         who = people.get(deadline.unit_id)
         if who is None:
             continue
-        stage = stage_of(deadline.due, today, *policies.for_path(who.path))
+        days_before, weekly_days, hook_id = settings_of[deadline.unit_id]
+        stage = stage_of(deadline.due, today, days_before, weekly_days)
         if stage is None:
             continue
         recipients = dict.fromkeys([*deadline.owners, *who.secretaries])
@@ -168,13 +181,13 @@ def plan(now: datetime.datetime) -> list[Notification]:
                 candidates.append(
                     (deadline.key, stage, Channel.EMAIL, f"user:{user_id}", user_id, deadline, who)
                 )
-        hook = webhooks.for_path(who.path)
-        if hook is not None:
+        if hook_id is not None:
             candidates.append(
-                (deadline.key, stage, Channel.WEBHOOK, f"webhook:{hook.pk}", None, deadline, who)
+                (deadline.key, stage, Channel.WEBHOOK, f"webhook:{hook_id}", None, deadline, who)
             )
     recorded = _recorded(now)
     release = release_time(now)
+    due_on = _("Due on %(due)s.")  # translated once, not once per message
     return [
         Notification(
             key=key,
@@ -184,7 +197,7 @@ def plan(now: datetime.datetime) -> list[Notification]:
             recipient_id=user_id,
             unit_id=deadline.unit_id,
             title=f"【{_stage_label(stage)}】{who.name}：{deadline.title}"[:200],
-            body=_("Due on %(due)s.") % {"due": f"{deadline.due:%Y-%m-%d}"},
+            body=due_on % {"due": f"{deadline.due:%Y-%m-%d}"},
             link=deadline.link,
             scheduled_for=release,
             created_at=now,
@@ -201,7 +214,7 @@ def _recorded(now: datetime.datetime) -> set[tuple]:
     shortcut that spares a later scan rebuilding every row: the unique constraint stays the
     guard when two scans race.
     """
-    rows = Notification.objects.filter(created_at__gte=now - RECENT)
+    rows = Notification.objects.filter(created_at__gte=now - RECENT).order_by()
     return set(rows.values_list("key", "stage", "channel", "target"))
 
 
@@ -210,6 +223,7 @@ def _email_addresses(user_ids: set[int]) -> set[int]:
         get_user_model()
         .objects.filter(pk__in=user_ids, is_active=True, email_reminders=True)
         .exclude(email="")
+        .order_by()
     )
     return set(users.values_list("pk", flat=True))
 
@@ -337,15 +351,13 @@ def webhook_payload(title: str, body: str, link: str) -> dict:
 
 
 def post_webhook(url: str, payload: dict) -> None:
-    request = urllib.request.Request(  # noqa: S310 (the office configures an http(s) URL)
-        url,
-        data=json.dumps(payload, ensure_ascii=False).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310
-        answer = json.loads(response.read() or b"{}")
+    """Raises core.outbound.Refused (ValueError) or OSError when the bot does not take the message."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    answer = json.loads(post_json(url, body, timeout=settings.WEBHOOK_TIMEOUT) or b"{}")
+    if not isinstance(answer, dict):
+        raise ValueError(f"unexpected answer: {answer!r}"[:200])
     if answer.get("errcode", 0) != 0:  # both platforms answer 200 with an error code
-        raise OSError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
+        raise Rejected(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}", answer.get("errcode"))
 
 
 WEBHOOK_TEXT_BYTES = 1800  # 企业微信 takes 2,048 bytes of text at most
@@ -371,7 +383,7 @@ def _send_webhook(target: str, notifications: list[Notification], now) -> None:
             if hook is None:
                 raise OSError("group bot removed or switched off")
             post_webhook(hook.url, {"msgtype": "text", "text": {"content": _digest(chunk)}})
-        except (OSError, ValueError, urllib.error.URLError) as exc:
+        except (OSError, ValueError) as exc:
             _failed(chunk, exc, now)
             continue
         _sent(chunk, now)
@@ -462,7 +474,7 @@ def remind_now(*, unit, deadlines: list[Deadline], now: datetime.datetime | None
 
 
 def webhook_test(hook: Webhook) -> None:
-    """Send a test message now; raises OSError with the reason when the bot does not answer."""
+    """Send a test message now; raises as post_webhook does (core.outbound.failure_reason says why)."""
     post_webhook(
         hook.url, webhook_payload(_("Test message from the Strive for Excellence portal"), str(hook.unit), "")
     )

@@ -230,6 +230,7 @@ class _Bot(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def bot(units, settings):
     settings.WEBHOOK_TIMEOUT = 1
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the bot is a real server on 127.0.0.1
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Bot)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Bot.received, _Bot.replies = [], []
