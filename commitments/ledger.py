@@ -25,6 +25,7 @@ from commitments.models import Category, Commitment, Status
 from core import exports
 from core.jobs import JobError
 from core.periods import Period
+from core.xlsx import set_text
 
 # The form's columns; the hidden last one lets a re-imported row find its record.
 COLUMNS = ["序号", "承诺单位/承诺人", "承诺类别", "承诺事项", "践诺措施", "完成时限", "完成情况", "备注"]
@@ -99,17 +100,14 @@ def _append(sheet, cells, values) -> None:
     every row: styling 50,000 rows × 9 cells one by one would triple the export's time.
     """
     for cell, value in zip(cells, values, strict=True):
-        cell.value = value
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # stored as text: Excel never runs it as a formula
+        set_text(cell, value)
     sheet.append(cells)
 
 
 def _cell(sheet, value, style: str = "ledger-text"):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # stored as text: Excel never runs it as a formula
-    cell.style = style
+    cell = WriteOnlyCell(sheet)
+    cell.style = style  # first: a named style would reset the quote prefix
+    set_text(cell, value)
     return cell
 
 
@@ -165,7 +163,7 @@ class BranchSummary:
 
 def ledger_queryset(user, unit: OrgUnit, period: Period):
     return Commitment.objects.visible_to(user).filter(
-        letter__period=period.code, letter__unit__path__startswith=unit.path
+        letter__period=period.code, letter__unit__path__under=unit.path
     )
 
 

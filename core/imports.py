@@ -4,13 +4,21 @@ Each domain app declares its ledgers (columns, a django-import-export resource b
 for the importing user, who may import) with `register`; the pages in `core.views`
 and `manage.py import_ledger` run them through `run_import`, so the command line and
 the browser refuse exactly the same files.
+
+A small .xlsx can unpack to gigabytes or declare millions of rows, so the work is bounded
+by what is in the file: each zip member's unpacked size and packing ratio are checked
+before openpyxl opens it, every row read counts against the row limit (empty ones too),
+only the first MAX_COLUMNS columns are read, and one run parses the file once.
 """
 
 from __future__ import annotations
 
 import datetime
+import io
+import itertools
 import re
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -18,14 +26,32 @@ import openpyxl
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core.xlsx import text_cell
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 HEADER_SEARCH_ROWS = 10
 PREVIEW_ROWS = 200
+# The widest template has 9 columns; cells further right are not read, like columns without a heading.
+MAX_COLUMNS = 30
+
+MiB = 1024 * 1024
+# Unpacked bytes per zip member. openpyxl streams the sheet but loads the other parts whole,
+# at up to 16 times their size in memory (a workbook.xml of 16 MB of names took 257 MB) and
+# 27 times for xl/styles.xml (4 MB took 107 MB). A 20,000-row roster's sheet unpacks to 8 MB.
+MAX_PART_BYTES = 12 * MiB
+MAX_STYLES_BYTES = 2 * MiB
+MAX_UNPACKED_BYTES = 32 * MiB
+# Real sheets pack 5 to 20 times (measured); a run of identical empty rows packs hundreds of times.
+MAX_PACKING_RATIO = 100
+RATIO_CHECKED_FROM = 1 * MiB
 
 # Full-width ASCII (０１２, －, ／, ．) as typed with a Chinese input method, to half-width.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -54,6 +80,9 @@ class ImportReport:
     saved: int = 0
     unchanged: int = 0
     header_row: int = 1
+    # Every row of the sheet as read, from row 1: the annotated copy is written from them.
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    sheet_title: str = ""
 
     @property
     def ok(self) -> bool:
@@ -211,6 +240,8 @@ class SheetRows:
     columns: list[str]  # required and present optional columns, in ledger order
     rows: list[tuple[int, dict[str, Any]]]
     errors: list[CellError]
+    cells: list[tuple[Any, ...]]  # every row read, from row 1, as values
+    title: str
 
 
 def read_sheet(fileobj: IO[bytes], ledger: Ledger, *, max_rows: int) -> SheetRows:
@@ -237,6 +268,7 @@ def read_sheet(fileobj: IO[bytes], ledger: Ledger, *, max_rows: int) -> SheetRow
             _("The file is not an Excel workbook (.xlsx). Download the template and fill it in.")
         )
     try:
+        _check_package(fileobj)
         sheet = _read_rows(fileobj, ledger, max_rows=max_rows)
     except WorkbookError:
         raise
@@ -249,56 +281,103 @@ def read_sheet(fileobj: IO[bytes], ledger: Ledger, *, max_rows: int) -> SheetRow
     return sheet
 
 
-def _read_rows(fileobj, ledger: Ledger, *, max_rows) -> SheetRows:
-    workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
-    sheet = workbook.worksheets[0]
-    rows_iter = enumerate(sheet.iter_rows(), start=1)
-    header_row, header = _find_header(rows_iter, ledger, sheet)
-    columns = [name for name in (*ledger.columns, *ledger.optional_columns) if name in header]
-    positions = {name: header.index(name) for name in columns}
-    rows: list[tuple[int, dict[str, Any]]] = []
-    errors: list[CellError] = []
-    for number, cells in rows_iter:
-        if all(_cell_text(cell.value) == "" for cell in cells):
-            continue  # WPS and LibreOffice leave formatted empty rows behind
-        if len(rows) == max_rows:
+def _check_package(fileobj: IO[bytes]) -> None:
+    """Refuse a workbook that unpacks to more than any ledger, before anything parses it.
+
+    zipfile never unpacks a member past the size its directory declares, so the declared
+    sizes bound what openpyxl can be made to read.
+    """
+    with zipfile.ZipFile(fileobj) as archive:
+        members = archive.infolist()
+    fileobj.seek(0)
+    total = 0
+    for member in members:
+        total += member.file_size
+        limit = MAX_STYLES_BYTES if member.filename == "xl/styles.xml" else MAX_PART_BYTES
+        packed = (
+            member.file_size > RATIO_CHECKED_FROM
+            and member.file_size > MAX_PACKING_RATIO * member.compress_size
+        )
+        too_large = member.file_size > limit or packed
+        if too_large or total > MAX_UNPACKED_BYTES:
             raise WorkbookError(
                 _(
-                    "The file has more than %(max)d data rows. "
-                    "Split it and import the parts one after another."
+                    "The file unpacks to far more than a ledger needs (%(part)s: %(size)s). "
+                    "Copy the rows into the blank template and upload that."
+                )
+                % {"part": member.filename, "size": filesizeformat(member.file_size if too_large else total)}
+            )
+
+
+def _read_rows(fileobj, ledger: Ledger, *, max_rows) -> SheetRows:
+    workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
+    try:
+        sheet = workbook.worksheets[0]
+        # Read-only mode trusts the sheet's <dimension> tag: it would drop the rows below a
+        # stale one, or pad every row to a tag claiming millions of cells.
+        sheet.reset_dimensions()
+        return _rows(sheet.iter_rows(max_col=MAX_COLUMNS), ledger, max_rows=max_rows, title=sheet.title)
+    finally:
+        workbook.close()
+
+
+def _rows(cells_by_row: Iterable, ledger: Ledger, *, max_rows: int, title: str) -> SheetRows:
+    numbered = enumerate(cells_by_row, start=1)
+    head = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
+    header_row, header = _find_header(head, ledger)
+    columns = [name for name in (*ledger.columns, *ledger.optional_columns) if name in header]
+    positions = {name: header.index(name) for name in columns}
+    cells: list[tuple[Any, ...]] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    errors: list[CellError] = []
+    for number, row in itertools.chain(head, numbered):
+        values = [cell.value for cell in row]
+        while values and values[-1] is None:
+            values.pop()
+        cells.append(tuple(values))
+        if number <= header_row:
+            continue
+        # Empty rows count: a sheet can declare a million of them in a few bytes.
+        if number - header_row > max_rows:
+            raise WorkbookError(
+                _(
+                    "The file has more than %(max)d rows below the header (empty rows left "
+                    "with formatting count too). Delete the empty rows, or split the file and "
+                    "import the parts one after another."
                 )
                 % {"max": max_rows}
             )
-        values: dict[str, Any] = {}
+        if all(_cell_text(value) == "" for value in values):
+            continue  # WPS and LibreOffice leave formatted empty rows behind
+        data: dict[str, Any] = {}
         for name, index in positions.items():
-            cell = cells[index] if index < len(cells) else None
+            cell = row[index] if index < len(row) else None
             value = cell.value if cell is not None else None
             if cell is not None and cell.data_type == "f":
                 errors.append(
                     CellError(number, name, _("Formulas are not allowed; paste the value instead."))
                 )
                 value = None
-            values[name] = value.strip() if isinstance(value, str) else value
-        rows.append((number, values))
-    workbook.close()
-    return SheetRows(header_row, columns, rows, errors)
+            data[name] = value.strip() if isinstance(value, str) else value
+        rows.append((number, data))
+    return SheetRows(header_row, columns, rows, errors, cells, title)
 
 
-def _find_header(rows_iter, ledger: Ledger, sheet) -> tuple[int, list[str]]:
+def _find_header(head: list[tuple[int, Any]], ledger: Ledger) -> tuple[int, list[str]]:
+    """The header among the first rows: row 1 for rosters, below a title for official forms."""
     expected = set(ledger.columns)
-    looked_at = []
-    for number, cells in rows_iter:
-        header = [_cell_text(cell.value) for cell in cells]
-        looked_at.append((number, header))
-        if expected <= set(header) or not ledger.title_rows or number == HEADER_SEARCH_ROWS:
+    looked_at = [(number, [_cell_text(cell.value) for cell in row]) for number, row in head] or [(1, [])]
+    if not ledger.title_rows:
+        looked_at = looked_at[:1]
+    for index, (_number, header) in enumerate(looked_at):
+        if expected <= set(header):
+            looked_at = looked_at[: index + 1]
             break
     # The row sharing most names with the template is the header the user meant.
     number, header = max(looked_at, key=lambda item: (len(expected & set(item[1])), -item[0]))
     if not ledger.title_rows and number == 1 and not expected & set(header):
-        for later, cells in enumerate(
-            sheet.iter_rows(min_row=2, max_row=HEADER_SEARCH_ROWS, values_only=True), start=2
-        ):
-            if len(expected & {_cell_text(value) for value in cells}) * 2 >= len(expected):
+        for later, row in head[1:]:
+            if len(expected & {_cell_text(cell.value) for cell in row}) * 2 >= len(expected):
                 raise WorkbookError(
                     _(
                         "The header must be the first row; it was found in row %(row)d. "
@@ -376,6 +455,8 @@ def run_import(
         saved=saved,
         unchanged=result.totals.get("skip", 0),
         header_row=sheet.header_row,
+        rows=sheet.cells,
+        sheet_title=sheet.title,
     )
 
 
@@ -399,37 +480,42 @@ def _result_errors(result, resource, numbers, ledger) -> list[CellError]:
     return errors
 
 
-def annotated_workbook(fileobj: IO[bytes], report: ImportReport) -> bytes:
-    """The uploaded workbook given back with an error column, for correcting it in Excel or WPS."""
-    from io import BytesIO
+def annotated_workbook(report: ImportReport) -> bytes:
+    """The uploaded sheet given back with an error column, for correcting it in Excel or WPS.
 
-    from openpyxl.styles import Font, PatternFill
-
-    workbook = openpyxl.load_workbook(fileobj)
-    sheet = workbook.worksheets[0]
-    column = sheet.max_column + 1
-    header = sheet.cell(row=report.header_row, column=column, value=_("Errors"))
-    header.font = Font(bold=True, color="C00000")
+    Written from the values read for the check, not by parsing the upload again, so it costs
+    no more than the check did; formatting and other sheets are not carried over. No text
+    in it runs as a formula.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(report.sheet_title or None)
+    width = max((len(row) for row in report.rows), default=0)
+    sheet.column_dimensions[get_column_letter(width + 1)].width = 60
     by_row: dict[int, list[str]] = {}
     for error in report.errors:
         text = f"{error.column}：{error.message}" if error.column else error.message
         by_row.setdefault(error.row or report.header_row, []).append(text)
     fill = PatternFill("solid", fgColor="FFE0E0")
-    for row, messages in by_row.items():
-        cell = sheet.cell(row=row, column=column, value="；".join(messages))
-        cell.fill = fill
-    sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 60
-    buffer = BytesIO()
+    for number, values in enumerate(report.rows, start=1):
+        cells = [text_cell(sheet, value) for value in values]
+        messages = "；".join(by_row.get(number, []))
+        note = None
+        if number == report.header_row:
+            note = text_cell(sheet, f"{_('Errors')}：{messages}" if messages else _("Errors"))
+            note.font = Font(bold=True, color="C00000")
+        elif messages:
+            note = text_cell(sheet, messages)
+            note.fill = fill
+        if note is not None:
+            cells += [None] * (width - len(values)) + [note]
+        sheet.append(cells)
+    buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def template_workbook(ledger: Ledger) -> bytes:
     """The blank file to fill in: the header row alone on the first sheet, an example on the second."""
-    from io import BytesIO
-
-    from openpyxl.styles import Font
-
     from core.xlsx import fit_column_widths
 
     workbook = openpyxl.Workbook()
@@ -446,6 +532,6 @@ def template_workbook(ledger: Ledger) -> bytes:
     example.append([])
     example.append([_("Fill in the first sheet from its second row; keep the header row as it is.")])
     fit_column_widths(example, [ledger.columns, ledger.example])
-    buffer = BytesIO()
+    buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -15,8 +15,9 @@ from accounts.scoping import get_for_user
 from core.downloads import XLSX_TYPE, download
 from core.forms import ImportFileForm
 from core.imports import Ledger, WorkbookError, annotated_workbook, get_ledger, template_workbook
+from core.jobs import jobs_fail_abandoned
 from core.models import Attachment, Job, Upload
-from core.services import upload_check, upload_discard, upload_preview
+from core.services import upload_check, upload_discard, upload_import_start, upload_preview
 
 
 @never_cache
@@ -88,27 +89,15 @@ def import_confirm(request, pk: int):
         upload_discard(upload=upload)
         messages.info(request, _("The import was cancelled; nothing was saved."))
         return redirect("core:import", kind=ledger.kind)
-    try:
-        report = upload_check(ledger=ledger, user=request.user, upload=upload, dry_run=False)
-    except WorkbookError as exc:
-        messages.error(request, str(exc))
-        return redirect("core:import", kind=ledger.kind)
-    if report.ok:
-        messages.success(
-            request,
-            _("%(count)d rows imported, %(unchanged)d unchanged.")
-            % {"count": report.saved, "unchanged": report.unchanged},
-        )
-        return redirect(ledger.done_url)
-    # The data changed between preview and confirmation: show what is wrong now.
-    context = {"ledger": ledger, "form": ImportFileForm(), "report": report, "upload": upload}
-    return render(request, "core/import.html", context)
+    # The check runs again, with the saving, in the job: the data may have changed since the preview.
+    job = upload_import_start(ledger=ledger, user=request.user, upload=upload)
+    return redirect("core:job_detail", pk=job.pk)
 
 
 @login_required
 @require_GET
 def import_errors(request, pk: int):
-    """The uploaded workbook with an error column added."""
+    """The uploaded workbook with an error column added, from the one reading of the check."""
     upload = get_for_user(Upload, request.user, pk)
     ledger = _ledger_for(request.user, upload.kind)
     try:
@@ -116,10 +105,8 @@ def import_errors(request, pk: int):
     except WorkbookError as exc:
         messages.error(request, str(exc))
         return redirect("core:import", kind=ledger.kind)
-    with upload.file.open("rb") as fileobj:
-        content = annotated_workbook(fileobj, report)
     stem = upload.original_name.rsplit(".", 1)[0]
-    return download(content, _("%(name)s (errors marked).xlsx") % {"name": stem})
+    return download(annotated_workbook(report), _("%(name)s (errors marked).xlsx") % {"name": stem})
 
 
 @login_required
@@ -154,12 +141,14 @@ def attachment_download(request, pk: int):
 
 @login_required
 def job_list(request):
+    jobs_fail_abandoned(jobs=Job.objects.visible_to(request.user))  # so that it works without beat too
     jobs = Job.objects.visible_to(request.user)[:50]
     return render(request, "core/job_list.html", {"jobs": jobs})
 
 
 @login_required
 def job_detail(request, pk: int):
+    jobs_fail_abandoned(jobs=Job.objects.visible_to(request.user).filter(pk=pk))  # without beat too
     job = get_for_user(Job, request.user, pk)
     return render(request, "core/job_detail.html", {"job": job})
 

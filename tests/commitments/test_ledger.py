@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from commitments.ledger import COLUMNS, write_ledger
 from commitments.models import Commitment, Status
-from tests.core.xlsx_files import upload
+from tests.core.xlsx_files import confirm_import, upload
 
 IMPORT_COLUMNS = COLUMNS
 
@@ -83,7 +83,7 @@ def _import(client, content: bytes, *, unit="LS0101", period, confirm=False):
         {"unit": unit, "period": period.code, "file": upload(content, "台账.xlsx")},
     )
     if confirm and response.context["report"] and response.context["report"].ok:
-        return client.post(reverse("core:import_confirm", args=[response.context["upload"].pk]))
+        return confirm_import(client, response.context["upload"].pk)
     return response
 
 
@@ -288,3 +288,13 @@ class TestCommandLine:
                 "--period",
                 period.code,
             )
+
+
+def test_ledger_cells_that_look_like_formulas_stay_text(personas, units, make_commitment, period):
+    # Written past the form's validation (an old record, a direct database edit).
+    make_commitment(units["LS0101"], content="防汛值班", measures="+86 热线、@村民群")
+    make_commitment(units["LS0101"], content="普通承诺", measures="入户走访")
+    sheet = _book(write_ledger(personas["office"], units["LS0101"], period)).worksheets[0]
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert cells["+86 热线、@村民群"].data_type == "s" and cells["+86 热线、@村民群"].quotePrefix
+    assert not cells["入户走访"].quotePrefix  # the reused cell was reset for the next row

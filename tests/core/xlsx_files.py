@@ -28,3 +28,20 @@ def upload(content: bytes, name: str = "党员名册.xlsx"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def confirm_import(client, upload_pk: int):
+    """Confirm a previewed import; its job runs before the response, as with no REDIS_URL."""
+    from django.test import TestCase
+    from django.urls import reverse
+
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        # Jobs are enqueued once the request commits, which a test's transaction never does.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return client.post(reverse("core:import_confirm", args=[upload_pk]))
+    finally:
+        app.conf.task_always_eager = eager
