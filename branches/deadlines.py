@@ -9,19 +9,27 @@ from core.reminders import Responsibles, register_responsibles
 
 def unit_responsibles(unit_ids: set[int]) -> dict[int, Responsibles]:
     """Secretaries of each unit, offices above it, its liaison leaders: four queries in all."""
-    units = {
-        unit.pk: Responsibles(path=unit.path, name=unit.name)
-        for unit in OrgUnit.objects.filter(pk__in=unit_ids).only("pk", "path", "name")
-    }
-    for user_id, unit_id in RoleAssignment.objects.filter(
-        role=Role.SECRETARY, org_unit_id__in=unit_ids
-    ).values_list("user_id", "org_unit_id"):
+    loaded = list(OrgUnit.objects.filter(pk__in=unit_ids).order_by().only("pk", "path", "name"))
+    units = {unit.pk: Responsibles(path=unit.path, name=unit.name) for unit in loaded}
+    for user_id, unit_id in (
+        RoleAssignment.objects.filter(role=Role.SECRETARY, org_unit_id__in=unit_ids)
+        .order_by()
+        .values_list("user_id", "org_unit_id")
+    ):
         units[unit_id].secretaries.append(user_id)
-    offices = list(RoleAssignment.objects.filter(role=Role.OFFICE).values_list("user_id", "org_unit__path"))
-    for who in units.values():
-        who.offices = [user_id for user_id, path in offices if who.path.startswith(path)]
+    offices: dict[str, list[int]] = {}
+    for user_id, path in (
+        RoleAssignment.objects.filter(role=Role.OFFICE).order_by().values_list("user_id", "org_unit__path")
+    ):
+        offices.setdefault(path, []).append(user_id)
+    for unit in loaded:  # the offices of the unit's few ancestors, not a test against every office
+        above = unit.ancestor_paths()
+        units[unit.pk].offices = [user_id for path in above for user_id in offices.get(path, ())]
     for leader_id, unit_id in (
-        LiaisonPoint.objects.active().filter(branch_id__in=unit_ids).values_list("leader_id", "branch_id")
+        LiaisonPoint.objects.active()
+        .filter(branch_id__in=unit_ids)
+        .order_by()
+        .values_list("leader_id", "branch_id")
     ):
         units[unit_id].leaders.append(leader_id)
     return units

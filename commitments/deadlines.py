@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
 from django.urls import reverse
 
 from branches.models import Level, OrgUnit
@@ -13,18 +14,36 @@ from commitments.models import Commitment, PeriodLock
 from core.periods import Period
 from core.reminders import Deadline, register_source
 
-REMIND_AHEAD = datetime.timedelta(days=31)  # the longest "days before" an office may choose
+
+def _closed(period, path) -> Exists:
+    """A lock of `period` on the unit at `path` or on a unit above it.
+
+    One anti-join with the lock table, however many locks there are (not one condition
+    per lock, which every row of the scan would be tested against).
+    """
+    return Exists(PeriodLock.objects.filter(period=period).filter(StartsWith(path, F("unit__path"))))
 
 
-def commitment_deadlines(today: datetime.date, units=None):
-    open_items = Commitment.objects.filter(
-        percent__lt=100, incomplete_reason="", deadline__lte=today + REMIND_AHEAD
+def _last_half_year(today: datetime.date) -> Period:
+    current = Period.containing(today)
+    return Period(current.year, 1) if current.half == 2 else Period(current.year - 1, 2)
+
+
+def commitment_deadlines(today: datetime.date, units, until: datetime.date):
+    # Bounded on both sides (the partial index on open commitments' deadlines serves it):
+    # overdue ones are chased back to the start of the last half-year. Its ledger is filed
+    # by then and the office closes it; what an older period left open is the office's to
+    # record as not completed, not a reminder's.
+    open_items = Commitment.objects.order_by().filter(
+        percent__lt=100,
+        incomplete_reason="",
+        deadline__gte=_last_half_year(today).start,
+        deadline__lte=until,
     )
     if units is not None:
         open_items = open_items.filter(letter__unit__in=units)
     # Once the office has closed a period, what is left open is its call (未完成), not a reminder's.
-    for path, period in PeriodLock.objects.values_list("unit__path", "period"):
-        open_items = open_items.exclude(letter__period=period, letter__unit__path__startswith=path)
+    open_items = open_items.exclude(_closed(OuterRef("letter__period"), OuterRef("letter__unit__path")))
     # Fetched at once: through a server-side cursor PostgreSQL plans for the first rows and
     # the whole scan takes four times as long.
     open_items = open_items.values_list(
@@ -44,17 +63,14 @@ def commitment_deadlines(today: datetime.date, units=None):
         )
 
 
-def ledger_filing_deadlines(today: datetime.date, units=None):
+def ledger_filing_deadlines(today: datetime.date, units, until: datetime.date):
     """The ledger of the period that ended last is due by its filing day, until the office closes it."""
-    current = Period.containing(today)
-    last = Period(current.year, 1) if current.half == 2 else Period(current.year - 1, 2)
+    last = _last_half_year(today)
     due = last.filing_deadline
-    if today > due + datetime.timedelta(days=60):
+    if today > due + datetime.timedelta(days=60) or due > until:
         return
-    closed = PeriodLock.objects.filter(period=last.code).values_list("unit__path", flat=True)
     branches = (units if units is not None else OrgUnit.objects.all()).filter(level=Level.BRANCH)
-    for path in closed:
-        branches = branches.exclude(Q(path__startswith=path))
+    branches = branches.order_by().exclude(_closed(last.code, OuterRef("path")))
     link = reverse("commitments:export")
     for unit_id in branches.values_list("pk", flat=True):
         yield Deadline(

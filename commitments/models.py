@@ -10,13 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Role
-from accounts.scoping import READ_ROLES, own_q, subtree_q
+from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, READ_ROLES, own_q, subtree_q
 from core.periods import Period, validate_period
 from core.validators import plain_text_validator
 
-# Who files commitments: the office for its township, a secretary for its branch.
-WRITE_ROLES = (Role.OFFICE, Role.SECRETARY)
 AMENDMENT = "amendment"  # history change reason of an edit made after the period was locked
 
 
@@ -55,7 +52,7 @@ class LetterQuerySet(models.QuerySet):
         return self.filter(_owned_by(user, "unit__path", "member__user", READ_ROLES))
 
     def writable_by(self, user) -> LetterQuerySet:
-        return self.filter(_owned_by(user, "unit__path", "member__user", WRITE_ROLES))
+        return self.filter(_owned_by(user, "unit__path", "member__user", KEEP_ROLES))
 
 
 class CommitmentLetter(models.Model):
@@ -86,7 +83,6 @@ class CommitmentLetter(models.Model):
     class Meta:
         verbose_name = _("commitment letter")
         verbose_name_plural = _("commitment letters")
-        ordering = ["unit__path", "member__name", "period"]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "period"],
@@ -116,7 +112,10 @@ class CommitmentLetter(models.Model):
 
 
 def status_expression(today: datetime.date):
-    """A commitment's status, computed in SQL so that lists, counts and exports agree."""
+    """A commitment's status, computed in SQL so that lists, counts and exports agree.
+
+    `Commitment.status` is the same rule on an instance's fields; a test holds them together.
+    """
     return Case(
         When(~Q(incomplete_reason=""), then=Value(Status.INCOMPLETE)),
         When(percent__gte=100, then=Value(Status.DONE)),
@@ -136,10 +135,22 @@ class CommitmentQuerySet(models.QuerySet):
         return self.filter(q).with_status()
 
     def writable_by(self, user) -> CommitmentQuerySet:
-        return self.filter(_owned_by(user, "letter__unit__path", "letter__member__user", WRITE_ROLES))
+        return self.filter(_owned_by(user, "letter__unit__path", "letter__member__user", KEEP_ROLES))
+
+    def closable_by(self, user) -> CommitmentQuerySet:
+        """Commitments whose period's accounts `user` closes (marks not completed): the office's."""
+        return self.filter(subtree_q(user, "letter__unit__path", MANAGE_ROLES))
 
     def published(self) -> CommitmentQuerySet:
         return self.filter(letter__published_on__isnull=False).with_status()
+
+    def in_list_order(self) -> CommitmentQuerySet:
+        """The order of the lists: by unit, then by member, category and deadline.
+
+        Not the model's default ordering, which every query, scans and counts too, would
+        pay for with two joins and a sort.
+        """
+        return self.order_by("letter__unit__path", "letter__member__name", "category", "deadline", "pk")
 
 
 class Commitment(models.Model):
@@ -176,9 +187,16 @@ class Commitment(models.Model):
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        ordering = ["letter__unit__path", "letter__member__name", "category", "deadline", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="commitment_percent_at_most_100"),
+        ]
+        indexes = [
+            # The reminder scan's deadline range over open commitments; finished ones stay out.
+            models.Index(
+                fields=["deadline"],
+                condition=Q(percent__lt=100, incomplete_reason=""),
+                name="commitment_open_deadline",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,8 +204,16 @@ class Commitment(models.Model):
 
     @property
     def status(self) -> Status:
-        """Needs the `status_code` annotation, which every scoped queryset adds."""
-        return Status(self.status_code)
+        """`status_expression` worked out from the fields: right however the row was loaded."""
+        if self.incomplete_reason:
+            return Status.INCOMPLETE
+        if self.percent >= 100:
+            return Status.DONE
+        if self.deadline and self.deadline < timezone.localdate():
+            return Status.OVERDUE
+        if self.percent > 0:
+            return Status.IN_PROGRESS
+        return Status.NOT_STARTED
 
     def clean(self) -> None:
         try:
@@ -218,7 +244,7 @@ class ProgressQuerySet(models.QuerySet):
 
     def writable_by(self, user) -> ProgressQuerySet:
         return self.filter(
-            _owned_by(user, "commitment__letter__unit__path", "commitment__letter__member__user", WRITE_ROLES)
+            _owned_by(user, "commitment__letter__unit__path", "commitment__letter__member__user", KEEP_ROLES)
         )
 
 
@@ -256,7 +282,7 @@ class PeriodLockQuerySet(models.QuerySet):
         return self.filter(subtree_q(user, "unit__path", READ_ROLES))
 
     def writable_by(self, user) -> PeriodLockQuerySet:
-        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
+        return self.filter(subtree_q(user, "unit__path", MANAGE_ROLES))
 
 
 class PeriodLock(models.Model):

@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from branches.models import OrgUnit
 from commitments.models import AMENDMENT, Commitment, CommitmentLetter, PeriodLock, Progress
 from core.attachments import CheckedFile
 from core.services import attachment_add
@@ -19,17 +19,35 @@ def period_locked(*, unit, period: str) -> bool:
 
 
 def _mark_amendment(instance, *, actor, unit, period: str) -> None:
-    # After the lock, a branch's change is kept, flagged as an amendment for the office.
-    if not (actor is not None and actor.has_role(Role.OFFICE)) and period_locked(unit=unit, period=period):
+    # After the lock, a branch's change is kept, flagged as an amendment for the office
+    # that manages the branch (its own changes are the office's to make).
+    if (
+        period_locked(unit=unit, period=period)
+        and not OrgUnit.objects.writable_by(actor).filter(pk=unit.pk).exists()
+    ):
         instance._change_reason = AMENDMENT
 
 
 def letter_get_or_create(*, unit, member, period: str) -> CommitmentLetter:
-    letter = CommitmentLetter.objects.filter(unit=unit, member=member, period=period).first()
-    if letter is None:
-        letter = CommitmentLetter(unit=unit, member=member, period=period)
-        letter.full_clean()
-        letter.save()
+    """The letter of this owner and period, created by the first commitment filed in it.
+
+    Two first filings at the same moment both find no letter: the unique constraint lets
+    one insert win, and the other takes the winner's letter instead of failing.
+    """
+    lookup = {"unit": unit, "member": member, "period": period}
+    letter = CommitmentLetter.objects.filter(**lookup).first()
+    if letter is not None:
+        return letter
+    letter = CommitmentLetter(**lookup)
+    letter.full_clean(validate_constraints=False)  # the insert checks them, race-free
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction outlives a lost race
+            letter.save()
+    except IntegrityError:
+        winner = CommitmentLetter.objects.filter(**lookup).first()
+        if winner is None:
+            raise
+        return winner
     return letter
 
 

@@ -9,8 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import own_q, subtree_q
+from accounts.scoping import MANAGE_ROLES, own_q, subtree_q
 
 
 def _upload_path(instance: Upload, filename: str) -> str:
@@ -116,6 +115,9 @@ class Job(models.Model):
     result = models.FileField(upload_to=_job_result_path, blank=True)
     result_name = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Set when a worker takes the job and renewed as it reports progress: a running job whose
+    # heartbeat is older than JOB_LEASE_SECONDS has lost its worker (core.jobs.jobs_fail_abandoned).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = OwnedQuerySet.as_manager()
@@ -126,6 +128,12 @@ class Job(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100")
+        ]
+        indexes = [
+            # The sweep for abandoned jobs: only running ones are in it.
+            models.Index(
+                fields=["heartbeat_at"], condition=models.Q(status="running"), name="job_running_heartbeat"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,7 +161,7 @@ class OfficeScopedQuerySet(models.QuerySet):
     """Rows about a unit that only the office of that unit (or above) sees and manages."""
 
     def visible_to(self, user):
-        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
+        return self.filter(subtree_q(user, "unit__path", MANAGE_ROLES))
 
     writable_by = visible_to
 
@@ -234,6 +242,11 @@ class Notification(models.Model):
                 condition=models.Q(channel="inbox"),
                 name="notification_inbox",
             ),
+            # A scan compares with the rows of the last RECENT days, not with years of them.
+            models.Index(fields=["created_at"], name="notification_created"),
+            # The office's message log: scoped by unit, newest first.
+            models.Index(fields=["unit"], name="notification_unit"),
+            models.Index(fields=["-scheduled_for", "-id"], name="notification_log"),
         ]
 
     def __str__(self) -> str:

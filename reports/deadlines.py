@@ -12,12 +12,14 @@ from reports.selectors import branches_owing
 from reports.slots import previous_slot, slot_on_or_after
 
 
-def report_slot_deadlines(today: datetime.date, units=None):
+def report_slot_deadlines(today: datetime.date, units, until: datetime.date):
     upcoming = slot_on_or_after(today)
     link = reverse("reports:create")
     # The last reporting day (overdue while still owed) and the next one.
     for slot in (previous_slot(upcoming), upcoming):
-        for unit_id in branches_owing(slot, units).values_list("pk", flat=True):
+        if slot > until:
+            continue
+        for unit_id in branches_owing(slot, units).order_by().values_list("pk", flat=True):
             yield Deadline(
                 key=f"report:{unit_id}:{slot:%Y-%m-%d}",
                 kind="信息报送",
