@@ -7,6 +7,22 @@ from django.utils.translation import gettext as _
 from accounts.models import RoleAssignment, User
 
 
+def refuse_self_lockout(
+    *, actor: User | None, user: User, deactivate: bool = False, change_roles: bool = False
+) -> None:
+    """Nobody deactivates, deletes or changes the roles of their own account.
+
+    An office member could otherwise lock itself out (remove its last office role) or widen
+    its own reach; another office member does it. Pages and the admin both ask here.
+    """
+    if actor is None or actor.pk != user.pk:
+        return
+    if deactivate:
+        raise ValidationError(_("You cannot deactivate your own account; ask another office member."))
+    if change_roles:
+        raise ValidationError(_("You cannot change your own roles; ask another office member."))
+
+
 @transaction.atomic
 def user_create(*, username: str, password: str, role: str, org_unit, **profile) -> User:
     user = User(username=username, **profile)
@@ -19,8 +35,7 @@ def user_create(*, username: str, password: str, role: str, org_unit, **profile)
 
 @transaction.atomic
 def role_assign(*, actor: User | None, user: User, role: str, org_unit) -> RoleAssignment:
-    if actor is not None and actor.pk == user.pk:
-        raise ValidationError(_("You cannot change your own roles; ask another office member."))
+    refuse_self_lockout(actor=actor, user=user, change_roles=True)
     assignment = RoleAssignment(user=user, role=role, org_unit=org_unit)
     assignment.full_clean()
     assignment.save()
@@ -29,6 +44,5 @@ def role_assign(*, actor: User | None, user: User, role: str, org_unit) -> RoleA
 
 @transaction.atomic
 def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
-    if actor.pk == assignment.user_id:
-        raise ValidationError(_("You cannot change your own roles; ask another office member."))
+    refuse_self_lockout(actor=actor, user=assignment.user, change_roles=True)
     assignment.delete()

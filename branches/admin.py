@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedAdminMixin
+from accounts.admin_scoping import ScopedAdminMixin
 from branches.models import LiaisonPoint, Member, OrgUnit, Responsibility
+from branches.services import unit_save
 
 
 @admin.register(OrgUnit)
@@ -14,19 +15,22 @@ class OrgUnitAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("name", "code")
     readonly_fields = ("path",)
 
+    def save_model(self, request, obj, form, change):
+        # As on the pages: a changed code or parent moves the whole subtree's paths, or
+        # the units below would keep a stale path and fall out of (or into) scopes.
+        obj._history_user = request.user
+        unit_save(unit=obj)
+
 
 @admin.register(Member)
 class MemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "unit", "position", "phone", "joined_on")
+    ordering = ("unit__path", "name", "pk")  # the model has no default ordering: it costs every query
     list_filter = ("position",)
     search_fields = ("name", "phone", "unit__name")
     list_select_related = ("unit",)
     autocomplete_fields = ["unit", "user"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit":
-            kwargs["queryset"] = OrgUnit.objects.taking_members_from(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_questions = {"unit": "kept_by"}
 
 
 @admin.register(Responsibility)
@@ -38,4 +42,5 @@ class ResponsibilityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(LiaisonPoint)
 class LiaisonPointAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("leader", "branch", "started_on", "ended_on")
+    ordering = ("leader__username", "branch__path")
     list_select_related = ("leader", "branch")
