@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Lookup
+from django.db.models.lookups import StartsWith
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,6 +17,32 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Party member")
 
 
+class Under(Lookup):
+    """`path__under="/LS/"`: the path starts with this prefix, exactly, on every database.
+
+    Django's `startswith` is a LIKE, which SQLite compares without regard to ASCII case:
+    there "/ls/" would fall under "/LS/". PostgreSQL's LIKE is exact and uses the
+    `varchar_pattern_ops` index, so it keeps it; SQLite compares the leading characters.
+    """
+
+    lookup_name = "under"
+
+    def as_sql(self, compiler, connection):
+        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"substr({lhs}, 1, length({rhs})) = {rhs}", [*lhs_params, *rhs_params, *rhs_params]
+
+
+class TreePathField(models.CharField):
+    """A materialised path of unit codes, "/LS/LS01/", compared with `__under`."""
+
+
+TreePathField.register_lookup(Under)
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> UserQuerySet:
         """Accounts an office may manage: every role they hold lies inside its subtree.
@@ -22,11 +50,11 @@ class UserQuerySet(models.QuerySet):
         A user who also holds a role elsewhere (a county officer, a superuser) stays out
         of reach, so a township office cannot take over a wider account.
         """
-        from accounts.scoping import subtree_q
+        from accounts.scoping import MANAGE_ROLES, subtree_q
 
         if getattr(user, "is_superuser", False):
             return self.all()
-        scope = subtree_q(user, "org_unit__path", (Role.OFFICE,))
+        scope = subtree_q(user, "org_unit__path", MANAGE_ROLES)
         inside = RoleAssignment.objects.filter(scope).values("user_id")
         outside = RoleAssignment.objects.exclude(scope).values("user_id")
         return self.filter(pk__in=inside, is_superuser=False, is_staff=False).exclude(pk__in=outside)
@@ -65,19 +93,17 @@ class User(AbstractUser):
     def paths_for(self, *roles: str) -> list[str]:
         return [path for role, path, _unit in self.assignments if role in roles]
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_superuser or any(role in roles for role, _p, _u in self.assignments)
-
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> RoleAssignmentQuerySet:
         """Roles an office may see and revoke: on its units, of accounts it manages."""
-        from accounts.scoping import subtree_q
+        return self.on_units_managed_by(user).filter(user__in=User.objects.visible_to(user))
 
-        return self.filter(
-            subtree_q(user, "org_unit__path", (Role.OFFICE,)),
-            user__in=User.objects.visible_to(user),
-        )
+    def on_units_managed_by(self, user) -> RoleAssignmentQuerySet:
+        """Roles held on units `user` manages, whoever holds them."""
+        from accounts.scoping import MANAGE_ROLES, subtree_q
+
+        return self.filter(subtree_q(user, "org_unit__path", MANAGE_ROLES))
 
     writable_by = visible_to
 

@@ -2,10 +2,16 @@
 
 Access follows the organisation tree. Each `OrgUnit` stores its materialised path
 ("/LS/LS01/LS0101/"), so "everything under the units where this user holds one of
-these roles" is one `startswith` filter. Querysets of scoped models expose
-`visible_to(user)` and `writable_by(user)` built on `subtree_q`; views load single
-objects through `get_for_user`, which answers 404 outside the scope (ids never leak)
-and 403 when the object is visible but read-only.
+these roles" is one prefix filter. Querysets of scoped models expose `visible_to(user)`,
+`writable_by(user)` and named questions about their objects (`reviewable_by(user)`,
+`closable_by(user)`) built on `subtree_q`; views load single objects through
+`get_for_user`, which answers 404 outside the scope (ids never leak), 403 when the object
+is visible but the question asked of it is answered no, and the answers to any other
+questions in the same query.
+
+A permission is always a question about objects: "may this user review this report?"
+is `Report.objects.reviewable_by(user)`, never "does this user hold the office role
+somewhere" (a user may be office in one township and only read another).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role
@@ -23,6 +29,12 @@ if TYPE_CHECKING:
 
 # Roles whose assignment opens the whole subtree of their unit for reading.
 READ_ROLES = (Role.OFFICE, Role.LEADER, Role.SECRETARY, Role.INSPECTOR)
+# Who keeps a branch's own records (its roster, commitments, reports): the office for its
+# township, the secretary for its branch.
+KEEP_ROLES = (Role.OFFICE, Role.SECRETARY)
+# Who manages a subtree: its units, accounts, period locks, reminders, reviews of what
+# branches submit.
+MANAGE_ROLES = (Role.OFFICE,)
 
 NOTHING = Q(pk__in=[])
 # Always true, and unlike an empty Q() it survives being OR-ed with another condition.
@@ -42,7 +54,7 @@ def subtree_q(user, path_lookup: str, roles: Iterable[str]) -> Q:
         return NOTHING
     q = Q()
     for path in outermost:
-        q |= Q(**{f"{path_lookup}__startswith": path})
+        q |= Q(**{f"{path_lookup}__under": path})
     return q
 
 
@@ -53,16 +65,37 @@ def own_q(user, user_lookup: str) -> Q:
     return Q(**{user_lookup: user})
 
 
-def get_for_user(model: type[Model], user, pk, *, write: bool = False):
-    """Load one object through the model's scoped queryset: 404 outside, 403 read-only."""
+def get_for_user(model: type[Model], user, pk, *, need: str | None = None, ask: Iterable[str] = ()):
+    """Load one object through the model's scoped queryset, with the user's rights on it.
+
+    404 when it is not `visible_to(user)`. `need` names a question of the model's queryset
+    (`"writable_by"`, `"reviewable_by"`) that must answer yes, else 403; `ask` names
+    questions answered in the same query for the page's buttons. The answers are in
+    `obj.may`, e.g. `obj.may["writable_by"]`.
+    """
     manager = model._default_manager
+    questions = list(dict.fromkeys([*([need] if need else []), *ask]))
+    answers = {
+        f"may_{question}": Exists(getattr(manager, question)(user).filter(pk=OuterRef("pk")))
+        for question in questions
+    }
     try:
-        obj = manager.visible_to(user).get(pk=pk)
+        obj = manager.visible_to(user).annotate(**answers).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if write and not manager.writable_by(user).filter(pk=obj.pk).exists():
+    obj.may = {question: getattr(obj, f"may_{question}") for question in questions}
+    if need and not obj.may[need]:
         raise PermissionDenied
     return obj
+
+
+def require(queryset: QuerySet) -> None:
+    """403 unless the user may act on at least one object: pages that list or create them.
+
+    `queryset` is the question itself, e.g. `OrgUnit.objects.writable_by(user)`.
+    """
+    if not queryset.exists():
+        raise PermissionDenied
 
 
 def system_actor(name: str):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
@@ -11,19 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import PreferencesForm, RoleAssignmentForm, UserCreateForm, UserEditForm
-from accounts.models import Role, RoleAssignment, User
-from accounts.scoping import get_for_user
-from accounts.services import role_assign, role_revoke, user_create
+from accounts.models import RoleAssignment, User
+from accounts.scoping import get_for_user, require
+from accounts.services import refuse_self_lockout, role_assign, role_revoke, user_create
 
 
-def _office_only(user) -> None:
-    if not user.has_role(Role.OFFICE):
-        raise PermissionDenied
+def _require_account_manager(user) -> None:
+    """Account pages are the office's: of the units it manages, whose roles it assigns."""
+    require(RoleAssignment.objects.on_units_managed_by(user))
 
 
 @login_required
 def user_list(request):
-    _office_only(request.user)
+    _require_account_manager(request.user)
     users = User.objects.visible_to(request.user).prefetch_related(
         Prefetch(
             "role_assignments",
@@ -39,7 +39,7 @@ def user_list(request):
 
 @login_required
 def user_create_view(request):
-    _office_only(request.user)
+    _require_account_manager(request.user)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -59,7 +59,7 @@ def user_create_view(request):
 
 @login_required
 def user_detail(request, pk: int):
-    _office_only(request.user)
+    _require_account_manager(request.user)
     account = get_for_user(User, request.user, pk)
     role_form = RoleAssignmentForm(request.POST or None, actor=request.user)
     if request.method == "POST" and role_form.is_valid():
@@ -80,20 +80,27 @@ def user_detail(request, pk: int):
 
 @login_required
 def user_edit(request, pk: int):
-    _office_only(request.user)
-    account = get_for_user(User, request.user, pk, write=True)
+    _require_account_manager(request.user)
+    account = get_for_user(User, request.user, pk, need="writable_by")
     form = UserEditForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Account updated."))
-        return redirect("accounts:user_detail", pk=account.pk)
+        try:
+            refuse_self_lockout(
+                actor=request.user, user=account, deactivate=not form.cleaned_data["is_active"]
+            )
+        except ValidationError as exc:
+            form.add_error("is_active", exc)
+        else:
+            form.save()
+            messages.success(request, _("Account updated."))
+            return redirect("accounts:user_detail", pk=account.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": account})
 
 
 @login_required
 def user_set_password(request, pk: int):
-    _office_only(request.user)
-    account = get_for_user(User, request.user, pk, write=True)
+    _require_account_manager(request.user)
+    account = get_for_user(User, request.user, pk, need="writable_by")
     form = SetPasswordForm(account, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -106,8 +113,8 @@ def user_set_password(request, pk: int):
 @login_required
 @require_POST
 def role_delete(request, pk: int):
-    _office_only(request.user)
-    assignment = get_for_user(RoleAssignment, request.user, pk, write=True)
+    _require_account_manager(request.user)
+    assignment = get_for_user(RoleAssignment, request.user, pk, need="writable_by")
     try:
         role_revoke(actor=request.user, assignment=assignment)
     except ValidationError as exc:

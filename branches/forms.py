@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from branches.models import LiaisonPoint, Member, OrgUnit, Position, ResponsibilityKind
-from branches.selectors import leaders_in_scope
+from branches.selectors import liaison_leaders
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -24,7 +24,7 @@ class OrgUnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         parents = OrgUnit.objects.writable_by(actor)
         if self.instance.pk:
-            parents = parents.exclude(path__startswith=self.instance.path)
+            parents = parents.exclude(path__under=self.instance.path)
         self.fields["parent"].queryset = parents
         # Only a superuser may create a top-level unit, outside every office's subtree.
         self.fields["parent"].required = not actor.is_superuser
@@ -39,11 +39,12 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.taking_members_from(actor)
-        if actor.has_role(Role.OFFICE):
-            self.fields["user"].queryset = User.objects.visible_to(actor)
+        self.fields["unit"].queryset = OrgUnit.objects.kept_by(actor)
+        accounts = User.objects.visible_to(actor)
+        if accounts.exists():
+            self.fields["user"].queryset = accounts
         else:
-            del self.fields["user"]
+            del self.fields["user"]  # only the office links members to login accounts
 
 
 class MemberFilterForm(forms.Form):
@@ -64,7 +65,7 @@ class MemberFilterForm(forms.Form):
         if data["q"]:
             members = members.filter(Q(name__icontains=data["q"]) | Q(phone__icontains=data["q"]))
         if data["unit"]:
-            members = members.filter(unit__path__startswith=data["unit"].path)
+            members = members.filter(unit__path__under=data["unit"].path)
         if data["position"]:
             members = members.filter(position=data["position"])
         return members
@@ -73,7 +74,7 @@ class MemberFilterForm(forms.Form):
 class ResponsibilityForm(forms.Form):
     def __init__(self, *args, actor: User, current: dict[str, Member | None], **kwargs):
         super().__init__(*args, **kwargs)
-        people = Member.objects.visible_to(actor).select_related("unit")
+        people = Member.objects.visible_to(actor).select_related("unit").order_by("unit__path", "name", "pk")
         for kind in ResponsibilityKind:
             self.fields[kind.value] = forms.ModelChoiceField(
                 label=kind.label,
@@ -93,9 +94,17 @@ class LiaisonPointForm(forms.ModelForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.fields["branch"].queryset = OrgUnit.objects.visible_to(actor).branches()
-        if actor.has_role(Role.OFFICE):
-            self.fields["leader"].queryset = leaders_in_scope(actor)
-        else:
-            self.fields["leader"].queryset = User.objects.filter(pk=actor.pk)
-            self.fields["leader"].initial = actor.pk
+        self.fields["leader"].queryset = liaison_leaders(actor)
+        self.fields["leader"].initial = actor.pk
+
+    def clean(self):
+        data = super().clean()
+        leader, branch = data.get("leader"), data.get("branch")
+        # A leader picks its own points among the branches it reads; the office assigns
+        # others' only on the units it manages.
+        if leader and branch and leader != self.actor:
+            if not OrgUnit.objects.writable_by(self.actor).filter(pk=branch.pk).exists():
+                self.add_error("branch", _("You may assign liaison points only on the units you manage."))
+        return data

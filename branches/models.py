@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Role
-from accounts.scoping import READ_ROLES, own_q, subtree_q
+from accounts.models import Role, TreePathField
+from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, READ_ROLES, own_q, subtree_q
 from core.validators import plain_text_validator
 
 
@@ -29,10 +30,6 @@ ALLOWED_PARENT_LEVELS = {
 }
 
 
-# Office staff keep the whole roster; a secretary keeps its own branch's.
-MEMBER_WRITE_ROLES = (Role.OFFICE, Role.SECRETARY)
-
-
 class Kind(models.TextChoices):
     RURAL = "rural", _("Rural")
     ORGAN = "organ", _("Government organ")
@@ -48,16 +45,26 @@ unit_code_validator = RegexValidator(
 )
 
 
+def normalise_code(code: str) -> str:
+    """Unit codes are compared in capitals: "ls01" typed in a form or a ledger is LS01."""
+    return (code or "").strip().upper()
+
+
 class OrgUnitQuerySet(models.QuerySet):
     def visible_to(self, user) -> OrgUnitQuerySet:
         return self.filter(subtree_q(user, "path", READ_ROLES))
 
     def writable_by(self, user) -> OrgUnitQuerySet:
-        return self.filter(subtree_q(user, "path", (Role.OFFICE,)))
+        """Units `user` manages: edits, locks, reminds, reviews what they submit."""
+        return self.filter(subtree_q(user, "path", MANAGE_ROLES))
 
-    def taking_members_from(self, user) -> OrgUnitQuerySet:
-        """Units where `user` may add or edit party members."""
-        return self.filter(subtree_q(user, "path", MEMBER_WRITE_ROLES))
+    def kept_by(self, user) -> OrgUnitQuerySet:
+        """Units whose own records (roster, commitments, reports) `user` keeps."""
+        return self.filter(subtree_q(user, "path", KEEP_ROLES))
+
+    def of_secretary(self, user) -> OrgUnitQuerySet:
+        """The branches `user` is secretary of, and the groups below them."""
+        return self.filter(subtree_q(user, "path", (Role.SECRETARY,)))
 
     def branches(self) -> OrgUnitQuerySet:
         """Units that carry members' work: 党总支 and 党支部."""
@@ -73,12 +80,18 @@ class OrgUnit(models.Model):
         related_name="children",
         verbose_name=_("parent unit"),
     )
-    code = models.CharField(_("code"), max_length=30, unique=True, validators=[unit_code_validator])
+    code = models.CharField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        validators=[unit_code_validator],
+        help_text=_("Letters are kept in capitals."),
+    )
     name = models.CharField(_("name"), max_length=100, validators=[plain_text_validator])
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
-    # Materialised path of codes, "/LS/LS01/": a subtree is one `startswith` filter.
-    path = models.CharField(max_length=400, unique=True, editable=False)
+    # Materialised path of codes, "/LS/LS01/": a subtree is one `__under` filter.
+    path = TreePathField(max_length=400, unique=True, editable=False)
     history = HistoricalRecords(excluded_fields=["path"])
 
     objects = OrgUnitQuerySet.as_manager()
@@ -88,6 +101,10 @@ class OrgUnit(models.Model):
         verbose_name_plural = _("organisation units")
         ordering = ["path"]
         indexes = [models.Index(fields=["path"], name="orgunit_path_like", opclasses=["varchar_pattern_ops"])]
+        constraints = [
+            # With `unique`, no two codes differ only in case ("ls01" beside "LS01").
+            models.CheckConstraint(condition=Q(code=Upper("code")), name="orgunit_code_in_capitals"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -107,6 +124,10 @@ class OrgUnit(models.Model):
 
     def computed_path(self) -> str:
         return f"{self.parent.path if self.parent else '/'}{self.code}/"
+
+    def clean_fields(self, exclude=None) -> None:
+        self.code = normalise_code(self.code)
+        super().clean_fields(exclude)
 
     def clean(self) -> None:
         parent_level = self.parent.level if self.parent else None
@@ -139,7 +160,11 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(subtree_q(user, "unit__path", READ_ROLES) | own_q(user, "user"))
 
     def writable_by(self, user) -> MemberQuerySet:
-        return self.filter(subtree_q(user, "unit__path", MEMBER_WRITE_ROLES))
+        return self.filter(subtree_q(user, "unit__path", KEEP_ROLES))
+
+    def filed_for_by(self, user) -> MemberQuerySet:
+        """Members whose own commitments `user` files: those it keeps, and itself."""
+        return self.filter(subtree_q(user, "unit__path", KEEP_ROLES) | own_q(user, "user"))
 
 
 class Member(models.Model):
@@ -173,7 +198,6 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
-        ordering = ["unit__path", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "name"],
@@ -203,7 +227,7 @@ class ResponsibilityQuerySet(models.QuerySet):
         return self.filter(subtree_q(user, "unit__path", READ_ROLES))
 
     def writable_by(self, user) -> ResponsibilityQuerySet:
-        return self.filter(subtree_q(user, "unit__path", (Role.OFFICE,)))
+        return self.filter(subtree_q(user, "unit__path", MANAGE_ROLES))
 
 
 class Responsibility(models.Model):
@@ -240,7 +264,7 @@ class LiaisonPointQuerySet(models.QuerySet):
 
     def writable_by(self, user) -> LiaisonPointQuerySet:
         own = own_q(user, "leader")
-        return self.filter(subtree_q(user, "branch__path", (Role.OFFICE,)) | own).filter(
+        return self.filter(subtree_q(user, "branch__path", MANAGE_ROLES) | own).filter(
             subtree_q(user, "branch__path", READ_ROLES)
         )
 
@@ -269,7 +293,6 @@ class LiaisonPoint(models.Model):
     class Meta:
         verbose_name = _("liaison point")
         verbose_name_plural = _("liaison points")
-        ordering = ["leader__username", "branch__path"]
         constraints = [
             models.UniqueConstraint(
                 fields=["leader", "branch"],

@@ -6,7 +6,6 @@ from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
-from accounts.scoping import subtree_q
 from branches.models import (
     LiaisonPoint,
     Member,
@@ -14,6 +13,7 @@ from branches.models import (
     Position,
     Responsibility,
     ResponsibilityKind,
+    normalise_code,
 )
 from core.jobs import JobError
 
@@ -81,13 +81,16 @@ def unit_responsibilities(unit: OrgUnit) -> list[ResponsibleRow]:
     return rows
 
 
+def liaison_leaders(user) -> QuerySet[User]:
+    """Leaders whose liaison points `user` keeps: those of the units it manages, and itself."""
+    leader_roles = RoleAssignment.objects.filter(role=Role.LEADER)
+    mine = leader_roles.on_units_managed_by(user) | leader_roles.filter(user=user)
+    return User.objects.filter(pk__in=mine.values("user_id"))
+
+
 def leaders_in_scope(user) -> QuerySet[User]:
-    """Leaders holding their role inside the user's subtree, with their active liaison points."""
-    leader_ids = (
-        RoleAssignment.objects.filter(role=Role.LEADER)
-        .filter(subtree_q(user, "org_unit__path", (Role.OFFICE,)))
-        .values("user_id")
-    )
+    """Leaders holding their role on the units `user` manages, with their active liaison points."""
+    leader_ids = RoleAssignment.objects.filter(role=Role.LEADER).on_units_managed_by(user).values("user_id")
     active = Q(liaison_points__ended_on__isnull=True)
     return (
         User.objects.filter(pk__in=leader_ids)
@@ -95,7 +98,7 @@ def leaders_in_scope(user) -> QuerySet[User]:
         .prefetch_related(
             Prefetch(
                 "liaison_points",
-                queryset=LiaisonPoint.objects.active().select_related("branch"),
+                queryset=LiaisonPoint.objects.active().select_related("branch").order_by("branch__path"),
                 to_attr="current_points",
             )
         )
@@ -106,7 +109,7 @@ def leaders_in_scope(user) -> QuerySet[User]:
 def top_unit(user, code: str | None) -> OrgUnit:
     """The unit with this code, or the top of the user's scope; JobError outside it."""
     units = OrgUnit.objects.visible_to(user)
-    top = (units.filter(code=code) if code else units).order_by("path").first()
+    top = (units.filter(code=normalise_code(code)) if code else units).order_by("path").first()
     if top is None:
         raise JobError(_("No unit with code “%(value)s” in your organisation.") % {"value": code or ""})
     return top

@@ -8,9 +8,10 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
-from branches.models import MAX_LIAISON_POINTS, LiaisonPoint, OrgUnit, Responsibility
+from branches.models import MAX_LIAISON_POINTS, LiaisonPoint, Member, OrgUnit, Responsibility
 
 
 @transaction.atomic
@@ -20,10 +21,27 @@ def unit_save(*, unit: OrgUnit) -> OrgUnit:
     unit.full_clean()
     unit.save()
     if old_path and old_path != unit.path:
-        OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+        OrgUnit.objects.filter(path__under=old_path).exclude(pk=unit.pk).update(
             path=Concat(Value(unit.path), Substr("path", Length(Value(old_path)) + 1))
         )
     return unit
+
+
+@transaction.atomic
+def member_save(*, member: Member) -> Member:
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def members_create(*, actor: User, members: list[Member], batch_size: int = 1000) -> None:
+    """A roster's new members at once, with their history (a county's 15,000 in seconds).
+
+    The caller has checked each member as `member_save` would (the roster import checks
+    the unique constraints against sets loaded once instead of a query per row).
+    """
+    bulk_create_with_history(members, Member, batch_size=batch_size, default_user=actor if actor.pk else None)
 
 
 @transaction.atomic

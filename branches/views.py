@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, RoleAssignment
-from accounts.scoping import get_for_user
+from accounts.models import RoleAssignment
+from accounts.scoping import get_for_user, require
 from branches.forms import (
     LiaisonPointForm,
     MemberFilterForm,
@@ -20,6 +20,7 @@ from branches.forms import (
 from branches.models import LiaisonPoint, Member, OrgUnit, Responsibility
 from branches.selectors import (
     leaders_in_scope,
+    liaison_leaders,
     unit_members,
     unit_responsibilities,
     unit_secretary,
@@ -28,6 +29,7 @@ from branches.selectors import (
 from branches.services import (
     liaison_point_create,
     liaison_point_end,
+    member_save,
     responsibility_set,
     unit_save,
 )
@@ -41,13 +43,16 @@ MEMBERS_PER_PAGE = 50
 def dashboard(request):
     user = request.user
     context = {
-        "is_office": user.has_role(Role.OFFICE),
-        "is_leader": user.has_role(Role.LEADER),
+        "is_office": OrgUnit.objects.writable_by(user).exists(),
+        "is_leader": liaison_leaders(user).filter(pk=user.pk).exists(),
         "own_member": Member.objects.visible_to(user).filter(user=user).select_related("unit").first(),
         "my_units": OrgUnit.objects.visible_to(user).filter(
             pk__in=[unit_id for _role, _path, unit_id in user.assignments]
         ),
-        "my_points": LiaisonPoint.objects.active().filter(leader=user).select_related("branch"),
+        "my_points": LiaisonPoint.objects.active()
+        .filter(leader=user)
+        .select_related("branch")
+        .order_by("branch__path"),
     }
     if context["is_office"]:
         units = OrgUnit.objects.visible_to(user)
@@ -67,13 +72,13 @@ def tree(request):
     return render(
         request,
         "branches/tree.html",
-        {"units": unit_tree(request.user), "can_edit": request.user.has_role(Role.OFFICE)},
+        {"units": unit_tree(request.user), "can_edit": OrgUnit.objects.writable_by(request.user).exists()},
     )
 
 
 @login_required
 def unit_detail(request, pk: int):
-    unit = get_for_user(OrgUnit, request.user, pk)
+    unit = get_for_user(OrgUnit, request.user, pk, ask=["writable_by"])
     context = {
         "unit": unit,
         "ancestors": OrgUnit.objects.visible_to(request.user)
@@ -83,8 +88,8 @@ def unit_detail(request, pk: int):
         "members": unit_members(unit, request.user),
         "secretary": unit_secretary(unit),
         "responsibilities": unit_responsibilities(unit),
-        "liaison_points": unit.liaison_points.active().select_related("leader"),
-        "can_edit": OrgUnit.objects.writable_by(request.user).filter(pk=unit.pk).exists(),
+        "liaison_points": unit.liaison_points.active().select_related("leader").order_by("leader__username"),
+        "can_edit": unit.may["writable_by"],
     }
     return render(request, "branches/unit_detail.html", context)
 
@@ -105,19 +110,18 @@ def _unit_form(request, unit: OrgUnit | None):
 
 @login_required
 def unit_create(request):
-    if not request.user.has_role(Role.OFFICE):
-        raise PermissionDenied
+    require(OrgUnit.objects.writable_by(request.user))
     return _unit_form(request, None)
 
 
 @login_required
 def unit_edit(request, pk: int):
-    return _unit_form(request, get_for_user(OrgUnit, request.user, pk, write=True))
+    return _unit_form(request, get_for_user(OrgUnit, request.user, pk, need="writable_by"))
 
 
 @login_required
 def unit_responsibilities_edit(request, pk: int):
-    unit = get_for_user(OrgUnit, request.user, pk, write=True)
+    unit = get_for_user(OrgUnit, request.user, pk, need="writable_by")
     current = {r.kind: r.person for r in Responsibility.objects.filter(unit=unit).select_related("person")}
     form = ResponsibilityForm(request.POST or None, actor=request.user, current=current)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +135,7 @@ def unit_responsibilities_edit(request, pk: int):
 
 @login_required
 def unit_history(request, pk: int):
-    unit = get_for_user(OrgUnit, request.user, pk, write=True)
+    unit = get_for_user(OrgUnit, request.user, pk, need="writable_by")
     histories = [
         OrgUnit.history.filter(id=unit.pk).select_related("history_user", "parent"),
         Responsibility.history.filter(unit_id=unit.pk).select_related("history_user", "person"),
@@ -149,7 +153,9 @@ def unit_history(request, pk: int):
 @login_required
 def member_list(request):
     form = MemberFilterForm(request.GET, actor=request.user)
-    members = form.apply(Member.objects.visible_to(request.user).select_related("unit"))
+    members = form.apply(
+        Member.objects.visible_to(request.user).select_related("unit").order_by("unit__path", "name", "pk")
+    )
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -157,22 +163,22 @@ def member_list(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "can_add": OrgUnit.objects.taking_members_from(request.user).exists(),
+        "can_add": OrgUnit.objects.kept_by(request.user).exists(),
     }
     return render(request, "branches/member_list.html", context)
 
 
 @login_required
 def member_detail(request, pk: int):
-    member = get_for_user(Member, request.user, pk)
-    can_edit = Member.objects.writable_by(request.user).filter(pk=member.pk).exists()
-    return render(request, "branches/member_detail.html", {"member": member, "can_edit": can_edit})
+    member = get_for_user(Member, request.user, pk, ask=["writable_by"])
+    context = {"member": member, "can_edit": member.may["writable_by"]}
+    return render(request, "branches/member_detail.html", context)
 
 
 def _member_form(request, member: Member | None):
     form = MemberForm(request.POST or None, instance=member, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
+        saved = member_save(member=form.instance)
         messages.success(request, _("Member %(name)s saved.") % {"name": saved.name})
         return redirect("branches:member_detail", pk=saved.pk)
     title = member.name if member else _("New party member")
@@ -181,19 +187,18 @@ def _member_form(request, member: Member | None):
 
 @login_required
 def member_create(request):
-    if not OrgUnit.objects.taking_members_from(request.user).exists():
-        raise PermissionDenied
+    require(OrgUnit.objects.kept_by(request.user))
     return _member_form(request, None)
 
 
 @login_required
 def member_edit(request, pk: int):
-    return _member_form(request, get_for_user(Member, request.user, pk, write=True))
+    return _member_form(request, get_for_user(Member, request.user, pk, need="writable_by"))
 
 
 @login_required
 def member_history(request, pk: int):
-    member = get_for_user(Member, request.user, pk, write=True)
+    member = get_for_user(Member, request.user, pk, need="writable_by")
     records = Member.history.filter(id=member.pk).select_related("history_user", "unit", "user")
     context = {"object": member, "rows": history_rows(records.order_by("history_date", "history_id"))}
     return render(request, "branches/history.html", context)
@@ -202,9 +207,7 @@ def member_history(request, pk: int):
 @login_required
 def liaison_list(request):
     user = request.user
-    is_office = user.has_role(Role.OFFICE)
-    if not (is_office or user.has_role(Role.LEADER)):
-        raise PermissionDenied
+    require(liaison_leaders(user))
     form = LiaisonPointForm(request.POST or None, actor=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,11 +217,14 @@ def liaison_list(request):
         else:
             messages.success(request, _("Liaison point added."))
             return redirect("branches:liaison_list")
-    points = LiaisonPoint.objects.visible_to(user).active().select_related("leader", "branch")
+    manages = OrgUnit.objects.writable_by(user).exists()
     context = {
         "form": form,
-        "leaders": leaders_in_scope(user) if is_office else None,
-        "points": points if is_office else points.filter(leader=user),
+        "leaders": leaders_in_scope(user) if manages else None,
+        "points": LiaisonPoint.objects.writable_by(user)
+        .active()
+        .select_related("leader", "branch")
+        .order_by("leader__username", "branch__path"),
     }
     return render(request, "branches/liaison_list.html", context)
 
@@ -226,7 +232,7 @@ def liaison_list(request):
 @login_required
 @require_POST
 def liaison_end(request, pk: int):
-    point = get_for_user(LiaisonPoint, request.user, pk, write=True)
+    point = get_for_user(LiaisonPoint, request.user, pk, need="writable_by")
     liaison_point_end(point=point)
     messages.success(request, _("Liaison point ended."))
     return redirect("branches:liaison_list")

@@ -5,10 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import subtree_q
 from branches.forms import UnitChoiceField
 from branches.models import Member, OrgUnit
-from commitments.models import WRITE_ROLES, Category, Channel, Commitment, CommitmentLetter, Status
+from commitments.models import Category, Channel, Commitment, CommitmentLetter, Status
 from core.forms import EvidenceField
 from core.periods import Period, period_choices
 
@@ -17,14 +16,12 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def filing_units(user):
     """Branches for which `user` files commitments."""
-    return OrgUnit.objects.filter(subtree_q(user, "path", WRITE_ROLES)).branches()
+    return OrgUnit.objects.kept_by(user).branches()
 
 
 def filing_members(user):
     """Members whose own commitments `user` files: a secretary's branch, or the member itself."""
-    return Member.objects.filter(subtree_q(user, "unit__path", WRITE_ROLES) | Q(user=user)).select_related(
-        "unit"
-    )
+    return Member.objects.filed_for_by(user).select_related("unit").order_by("unit__path", "name", "pk")
 
 
 def _period_field(**kwargs) -> forms.ChoiceField:
@@ -130,7 +127,7 @@ class CommitmentFilterForm(forms.Form):
         data = self.cleaned_data
         commitments = commitments.filter(letter__period=data["period"] or self.fields["period"].initial)
         if data["unit"]:
-            commitments = commitments.filter(letter__unit__path__startswith=data["unit"].path)
+            commitments = commitments.filter(letter__unit__path__under=data["unit"].path)
         if data["status"]:
             commitments = commitments.filter(status_code=data["status"])
         if data["category"]:

@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from accounts.models import Role
 from branches.forms import UnitChoiceField
 from branches.models import Member
 from commitments.forms import _period_field, filing_units
 from commitments.ledger import COLUMNS, ID_COLUMN
-from commitments.models import AMENDMENT, Category, Commitment
-from commitments.services import letter_get_or_create, period_locked
+from commitments.models import Category, Commitment
+from commitments.services import commitment_save, letter_get_or_create
 from core.imports import ChoiceWidget, DateWidget, Ledger, TextWidget, register
 from core.periods import Period
 
@@ -84,7 +83,6 @@ class CommitmentResource(resources.ModelResource):
         self.unit = unit
         self.period = period
         self.fields["letter"].widget = OwnerWidget(unit, period)
-        self.locked = period_locked(unit=unit, period=period.code)
 
     def get_queryset(self):
         return Commitment.objects.writable_by(self.user).filter(
@@ -108,9 +106,9 @@ class CommitmentResource(resources.ModelResource):
             return None  # reported with its column when the row's fields are read
         return self.get_queryset().filter(letter=letter, category=category, content=content).first()
 
-    def before_save_instance(self, instance, row, **kwargs):
-        if self.locked and not self.user.has_role(Role.OFFICE):
-            instance._change_reason = AMENDMENT
+    def do_instance_save(self, instance, is_create):
+        # The same service as the form: amendments after the period's lock are flagged alike.
+        commitment_save(actor=self.user, commitment=instance)
 
 
 def _resource(user, *, unit, period):
@@ -134,7 +132,7 @@ register(
             "",
         ),
         resource=_resource,
-        may_import=lambda user: user.has_role(Role.OFFICE, Role.SECRETARY),
+        may_import=lambda user: filing_units(user).exists(),
         done_url="commitments:list",
         optional_columns=(ID_COLUMN,),
         title_rows=True,

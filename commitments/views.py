@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.scoping import get_for_user
-from branches.models import OrgUnit
+from accounts.scoping import get_for_user, require
+from branches.models import OrgUnit, normalise_code
 from commitments.forms import (
     CommitmentFilterForm,
     CommitmentForm,
@@ -22,6 +21,8 @@ from commitments.forms import (
     LetterPublishForm,
     PeriodLockForm,
     ProgressForm,
+    filing_members,
+    filing_units,
 )
 from commitments.ledger import ledger_filename, ledger_queryset
 from commitments.letters import letter_docx
@@ -35,6 +36,7 @@ from commitments.services import (
     progress_add,
 )
 from core.downloads import DOCX_TYPE, download
+from core.imports import get_ledger
 from core.jobs import job_create, job_enqueue, job_run
 from core.models import Attachment
 from core.periods import Period
@@ -42,28 +44,26 @@ from core.periods import Period
 PER_PAGE = 50
 
 
-def _writable(model, user, obj) -> bool:
-    return model.objects.writable_by(user).filter(pk=obj.pk).exists()
-
-
 @login_required
 def commitment_list(request):
     form = CommitmentFilterForm(request.GET, actor=request.user)
     commitments = form.apply(
-        Commitment.objects.visible_to(request.user).select_related("letter__unit", "letter__member")
+        Commitment.objects.visible_to(request.user)
+        .select_related("letter__unit", "letter__member")
+        .in_list_order()
     )
     page = Paginator(commitments, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "can_file": _can_file(request.user),
-        "can_import": request.user.has_role(Role.OFFICE, Role.SECRETARY),
+        "can_import": get_ledger("commitments").may_import(request.user),
     }
     return render(request, "commitments/list.html", context)
 
 
 def _can_file(user) -> bool:
-    return user.has_role(Role.OFFICE, Role.SECRETARY) or hasattr(user, "member")
+    return filing_units(user).exists() or filing_members(user).exists()
 
 
 @login_required
@@ -75,7 +75,7 @@ def commitment_create(request):
 
 @login_required
 def commitment_edit(request, pk: int):
-    return _commitment_form(request, get_for_user(Commitment, request.user, pk, write=True))
+    return _commitment_form(request, get_for_user(Commitment, request.user, pk, need="writable_by"))
 
 
 def _commitment_form(request, commitment: Commitment):
@@ -96,19 +96,19 @@ def _commitment_form(request, commitment: Commitment):
 
 @login_required
 def commitment_detail(request, pk: int):
-    commitment = get_for_user(Commitment, request.user, pk)
+    commitment = get_for_user(Commitment, request.user, pk, ask=["writable_by", "closable_by"])
     entries = list(commitment.progress_entries.select_related("recorded_by"))
     attachments: dict[int, list[Attachment]] = {}
     for attachment in Attachment.objects.for_objects(entries):
         attachments.setdefault(attachment.object_id, []).append(attachment)
-    can_write = _writable(Commitment, request.user, commitment)
+    can_write = commitment.may["writable_by"]
     context = {
         "commitment": commitment,
         "letter": commitment.letter,
         "entries": [(entry, attachments.get(entry.pk, [])) for entry in entries],
         "can_write": can_write,
         "progress_form": ProgressForm() if can_write else None,
-        "incomplete_form": IncompleteForm() if request.user.has_role(Role.OFFICE) else None,
+        "incomplete_form": IncompleteForm() if commitment.may["closable_by"] else None,
         "locked": period_locked(unit=commitment.letter.unit, period=commitment.letter.period),
     }
     return render(request, "commitments/detail.html", context)
@@ -117,7 +117,7 @@ def commitment_detail(request, pk: int):
 @login_required
 @require_POST
 def progress_create(request, pk: int):
-    commitment = get_for_user(Commitment, request.user, pk, write=True)
+    commitment = get_for_user(Commitment, request.user, pk, need="writable_by")
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -144,9 +144,7 @@ def progress_create(request, pk: int):
 @login_required
 @require_POST
 def commitment_incomplete(request, pk: int):
-    commitment = get_for_user(Commitment, request.user, pk, write=True)
-    if not request.user.has_role(Role.OFFICE):
-        raise PermissionDenied  # closing a period's accounts is the office's
+    commitment = get_for_user(Commitment, request.user, pk, need="closable_by")
     form = IncompleteForm(request.POST)
     try:
         if not form.is_valid():
@@ -181,9 +179,8 @@ def letter_list(request):
 
 @login_required
 def letter_detail(request, pk: int):
-    letter = get_for_user(CommitmentLetter, request.user, pk)
-    can_write = _writable(CommitmentLetter, request.user, letter)
-    form = LetterPublishForm(request.POST or None, instance=letter) if can_write else None
+    letter = get_for_user(CommitmentLetter, request.user, pk, ask=["writable_by"])
+    form = LetterPublishForm(request.POST or None, instance=letter) if letter.may["writable_by"] else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -239,8 +236,7 @@ def ledger_export(request):
 
 @login_required
 def period_locks(request):
-    if not request.user.has_role(Role.OFFICE):
-        raise PermissionDenied
+    require(OrgUnit.objects.writable_by(request.user))
     form = PeriodLockForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         period_lock(actor=request.user, unit=form.cleaned_data["unit"], period=form.cleaned_data["period"])
@@ -259,11 +255,12 @@ def period_locks(request):
 
 def public_board(request, code: str):
     """公示栏: published commitments of a township or a branch, for anyone, names only."""
-    unit = get_object_or_404(OrgUnit, code=code)
+    unit = get_object_or_404(OrgUnit, code=normalise_code(code))
     commitments = (
         Commitment.objects.published()
-        .filter(letter__unit__path__startswith=unit.path)
+        .filter(letter__unit__path__under=unit.path)
         .select_related("letter__unit", "letter__member")
+        .in_list_order()
         .only(
             "category",
             "content",

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.UnreadableUploadMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.roles",
+                "branches.context_processors.navigation",
             ],
         },
     },
@@ -142,7 +143,16 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Behind a reverse proxy every request arrives from the proxy's address, and five failures
+# from anywhere would lock a username out for everybody. Each of the PROXY_COUNT proxies
+# (one nginx by default with BEHIND_PROXY) appends the address it was reached from to
+# X-Forwarded-For; accounts.client_ip reads the client's from there. (django-axes' own
+# AXES_IPWARE_* settings do nothing unless django-ipware is installed.)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+PROXY_COUNT = env_int("PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must not be negative, got {PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -173,6 +183,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 10) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+# Photos above this are refused before decoding: a decoded pixel costs 3–4 bytes of memory.
+ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_MEGAPIXELS", 40) * 1_000_000
 # Exports of up to this many rows are built during the request; larger ones by a worker.
 INLINE_EXPORT_ROWS = env_int("INLINE_EXPORT_ROWS", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -197,7 +209,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -223,6 +235,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 # Links in e-mails and group-bot messages start with this address.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
+# Off: group-bot webhooks go only to https:// on public addresses (core.outbound), so an
+# address typed by an office cannot reach the portal's own network. On: plain http and
+# loopback or private addresses too, for the tests' local bot server or an intranet bot relay.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 # Celery: without REDIS_URL, tasks run eagerly in-process so a first run needs no server.
 REDIS_URL = env_str("REDIS_URL")
@@ -248,6 +264,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# A running job whose worker has given no sign of life (a progress report) for this long
+# has lost it (killed, out of memory, a redeploy): it is failed with a message to its owner.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 10 * 60)
+
 # Periodic tasks, all in one place.
 CELERY_BEAT_SCHEDULE = {
     # Every 15 minutes: find what is due and send reminders (idempotent; quiet 21:00–08:00).
@@ -257,4 +277,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly: delete import previews nobody confirmed within a day (files hold personal data).
     "purge-stale-uploads": {"task": "core.tasks.purge_stale_uploads", "schedule": 60 * 60},
+    # Every minute: fail the jobs whose worker died mid-way (no heartbeat for JOB_LEASE_SECONDS),
+    # so that their owners read why instead of watching "running" for ever. Job pages check too.
+    "fail-abandoned-jobs": {"task": "core.tasks.fail_abandoned_jobs", "schedule": 60},
 }

@@ -19,6 +19,6 @@ urlpatterns = [
     path("reminders/board/<int:pk>/remind/", reminder_views.board_remind, name="board_remind"),
     path("reminders/log/", reminder_views.notification_log, name="notification_log"),
     path("reminders/settings/", reminder_views.reminder_settings, name="reminder_settings"),
-    path("reminders/webhooks/<int:pk>/delete/", reminder_views.webhook_delete, name="webhook_delete"),
+    path("reminders/webhooks/<int:pk>/delete/", reminder_views.webhook_delete_view, name="webhook_delete"),
     path("reminders/webhooks/<int:pk>/test/", reminder_views.webhook_test_view, name="webhook_test"),
 ]

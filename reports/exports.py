@@ -79,7 +79,7 @@ def report_docx(report) -> bytes:
 def circular_rows(user, first, last, unit=None):
     units = reporting_units(user)
     if unit is not None:
-        units = units.filter(path__startswith=unit.path)
+        units = units.filter(path__under=unit.path)
     return slot_grid(user, first, last, units=units)
 
 

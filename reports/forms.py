@@ -4,13 +4,17 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import subtree_q
 from branches.forms import UnitChoiceField
 from branches.models import Level, OrgUnit
 from core.forms import EvidenceField
-from reports.models import WRITE_ROLES, Category, Report, ReportStatus
+from reports.models import Category, Report, ReportStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def reporting_branches(user):
+    """Branches for which `user` writes reports."""
+    return OrgUnit.objects.kept_by(user).filter(level=Level.BRANCH)
 
 
 class ReportForm(forms.ModelForm):
@@ -24,9 +28,7 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.filter(subtree_q(actor, "path", WRITE_ROLES)).filter(
-            level=Level.BRANCH
-        )
+        self.fields["unit"].queryset = reporting_branches(actor)
         units = list(self.fields["unit"].queryset[:2])
         if len(units) == 1 and not self.instance.unit_id:
             self.initial["unit"] = units[0].pk  # a secretary writes for its own branch
@@ -59,7 +61,7 @@ class ReportFilterForm(forms.Form):
                 Q(title__icontains=data["q"]) | Q(body__icontains=data["q"]) | Q(authors__icontains=data["q"])
             )
         if data["unit"]:
-            reports = reports.filter(unit__path__startswith=data["unit"].path)
+            reports = reports.filter(unit__path__under=data["unit"].path)
         if data["category"]:
             reports = reports.filter(category=data["category"])
         if data["status"]:

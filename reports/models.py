@@ -9,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Role
-from accounts.scoping import READ_ROLES, own_q, subtree_q
+from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, READ_ROLES, own_q, subtree_q
 from core.validators import plain_text_validator
-
-WRITE_ROLES = (Role.OFFICE, Role.SECRETARY)
 
 
 class Category(models.TextChoices):
@@ -29,7 +27,7 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-# Which transitions a report may make, and who makes them is the view's business.
+# Which transitions a report may make; who may make them are the queryset's questions.
 TRANSITIONS = {
     ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
     ReportStatus.SUBMITTED: {ReportStatus.ADOPTED, ReportStatus.RETURNED},
@@ -47,7 +45,11 @@ class ReportQuerySet(models.QuerySet):
         )
 
     def writable_by(self, user) -> ReportQuerySet:
-        return self.visible_to(user).filter(subtree_q(user, "unit__path", WRITE_ROLES))
+        return self.visible_to(user).filter(subtree_q(user, "unit__path", KEEP_ROLES))
+
+    def reviewable_by(self, user) -> ReportQuerySet:
+        """Reports `user` adopts or returns once submitted: those of the units it manages."""
+        return self.submitted().filter(subtree_q(user, "unit__path", MANAGE_ROLES))
 
     def submitted(self) -> ReportQuerySet:
         return self.exclude(status=ReportStatus.DRAFT)

@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.scoping import get_for_user, subtree_q
+from accounts.scoping import get_for_user, require
+from branches.models import OrgUnit
 from branches.selectors import top_unit
 from core.downloads import DOCX_TYPE, download
 from core.jobs import JobError, job_create, job_run
 from core.models import Attachment
 from reports.exports import circular_docx, circular_rows, months_label, parse_months, report_docx
-from reports.forms import MonthsForm, ReportFilterForm, ReportForm, ReviewForm
-from reports.models import WRITE_ROLES, Report, ReportStatus
+from reports.forms import MonthsForm, ReportFilterForm, ReportForm, ReviewForm, reporting_branches
+from reports.models import Report, ReportStatus
 from reports.selectors import reporting_units, slot_grid
 from reports.services import report_review, report_save, report_submit
 from reports.slots import month_slots
@@ -30,20 +30,19 @@ def report_list(request):
     form = ReportFilterForm(request.GET, actor=request.user)
     reports = form.apply(Report.objects.visible_to(request.user).select_related("unit"))
     page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
-    can_write = request.user.has_role(*WRITE_ROLES)
+    can_write = reporting_branches(request.user).exists()
     return render(request, "reports/list.html", {"form": form, "page": page, "can_write": can_write})
 
 
 @login_required
 def report_create(request):
-    if not request.user.has_role(*WRITE_ROLES):
-        raise PermissionDenied
+    require(reporting_branches(request.user))
     return _report_form(request, Report())
 
 
 @login_required
 def report_edit(request, pk: int):
-    report = get_for_user(Report, request.user, pk, write=True)
+    report = get_for_user(Report, request.user, pk, need="writable_by")
     if not report.editable:
         raise PermissionDenied  # submitted reports change only after being returned
     return _report_form(request, report)
@@ -65,11 +64,10 @@ def _report_form(request, report: Report):
 
 @login_required
 def report_detail(request, pk: int):
-    report = get_for_user(Report, request.user, pk)
-    can_write = Report.objects.writable_by(request.user).filter(pk=report.pk).exists()
-    is_office = request.user.has_role(Role.OFFICE) and report.status == ReportStatus.SUBMITTED
+    report = get_for_user(Report, request.user, pk, ask=["writable_by", "reviewable_by"])
+    can_write = report.may["writable_by"]
     versions = []
-    if can_write or request.user.has_role(Role.OFFICE):
+    if can_write:
         versions = list(
             report.history.filter(status=ReportStatus.SUBMITTED)
             .order_by("-history_date")
@@ -79,7 +77,9 @@ def report_detail(request, pk: int):
         "report": report,
         "attachments": Attachment.objects.for_objects([report]),
         "can_write": can_write,
-        "review_form": ReviewForm() if is_office and can_write else None,
+        "review_form": ReviewForm()
+        if report.may["reviewable_by"] and report.status == ReportStatus.SUBMITTED
+        else None,
         "versions": versions,
     }
     return render(request, "reports/detail.html", context)
@@ -88,7 +88,7 @@ def report_detail(request, pk: int):
 @login_required
 @require_POST
 def report_send(request, pk: int):
-    report = get_for_user(Report, request.user, pk, write=True)
+    report = get_for_user(Report, request.user, pk, need="writable_by")
     try:
         report_submit(actor=request.user, report=report)
     except ValidationError as exc:
@@ -101,9 +101,7 @@ def report_send(request, pk: int):
 @login_required
 @require_POST
 def report_review_view(request, pk: int):
-    report = get_for_user(Report, request.user, pk, write=True)
-    if not request.user.has_role(Role.OFFICE):
-        raise PermissionDenied
+    report = get_for_user(Report, request.user, pk, need="reviewable_by")
     form = ReviewForm(request.POST)
     if not form.is_valid():
         for message in form.errors.get("__all__", []) or [_("Choose adopt or return.")]:
@@ -158,8 +156,7 @@ def slot_grid_view(request):
 @login_required
 def circular(request):
     """信息报送情况通报: the page, its Word file (?format=docx) and its workbook (POST)."""
-    if not request.user.has_role(Role.OFFICE, Role.LEADER):
-        raise PermissionDenied
+    require(OrgUnit.objects.visible_to(request.user))
     form, first, last, unit = _months(request)
     slots, rows = circular_rows(request.user, first, last, unit)
     scope_name = unit.name if unit else _scope_name(request.user)
@@ -202,7 +199,9 @@ def my_slots(request):
     """A secretary's year: which slots its branch met and which it missed."""
     today = timezone.localdate()
     first, last = parse_months(f"{today.year}-01:{today.year}-12")
-    units = reporting_units(request.user).filter(subtree_q(request.user, "path", (Role.SECRETARY,)))
+    units = reporting_units(request.user).filter(
+        pk__in=OrgUnit.objects.of_secretary(request.user).values("pk")
+    )
     slots, rows = slot_grid(request.user, first, last, units=units)
     context = {
         "rows": rows,

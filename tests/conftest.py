@@ -60,3 +60,19 @@ def units(db):
     from branches.models import OrgUnit
 
     return {unit.code: unit for unit in OrgUnit.objects.all()}
+
+
+@pytest.fixture
+def twohat(db, units):
+    """Office of a second township (青石镇) and secretary of 柳山村第一党支部: the office role it
+    holds there must open nothing in 柳山镇 beyond what its secretary role does."""
+    from accounts.models import Role, RoleAssignment, User
+    from branches.models import Level, OrgUnit
+    from branches.services import unit_save
+
+    township = unit_save(unit=OrgUnit(code="QS", name="中共青石镇委员会", level=Level.COMMITTEE))
+    unit_save(unit=OrgUnit(code="QS01", name="青石村党支部", level=Level.BRANCH, parent=township))
+    user = User.objects.create_user("twohat", full_name="孙立")
+    RoleAssignment.objects.create(user=user, role=Role.OFFICE, org_unit=township)
+    RoleAssignment.objects.create(user=user, role=Role.SECRETARY, org_unit=units["LS0101"])
+    return user

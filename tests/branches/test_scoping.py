@@ -102,3 +102,47 @@ def test_secretary_breadcrumb_and_dashboard_stay_inside_its_scope(client_for, un
     dashboard = client_for("member").get(reverse("branches:dashboard"))
     assert list(dashboard.context["my_units"]) == []  # a member sees its record, not its branch
     assert dashboard.context["own_member"].user.username == "member"
+
+
+class TestCodesAndPathsAreExact:
+    """SQLite's LIKE ignores ASCII case: a subtree test must not (CI runs this on both databases)."""
+
+    def test_a_code_typed_in_small_letters_is_kept_in_capitals(self, client_for, units):
+        response = client_for("office").post(
+            reverse("branches:unit_create"),
+            {"parent": units["LS01"].pk, "code": "ls0109", "name": "柳山村第九党支部", "level": "branch"},
+        )
+        assert response.status_code == 302
+        unit = OrgUnit.objects.get(name="柳山村第九党支部")
+        assert unit.code == "LS0109" and unit.path == "/LS/LS01/LS0109/"
+
+    def test_a_code_differing_only_in_case_is_refused(self, client_for, units):
+        count = OrgUnit.objects.count()
+        response = client_for("office").post(
+            reverse("branches:unit_create"),
+            {"parent": units["LS02"].pk, "code": "ls0101", "name": "冒名党支部", "level": "branch"},
+        )
+        assert response.status_code == 200 and "已存在" in response.content.decode()
+        assert OrgUnit.objects.count() == count
+
+    def test_the_database_refuses_a_code_in_small_letters(self, units):
+        from django.db import IntegrityError, transaction
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            OrgUnit.objects.filter(pk=units["LS0202"].pk).update(code="ls0202")
+
+    def test_a_path_differing_only_in_case_is_outside_the_subtree(self, client_for, units, personas):
+        # A unit whose path differs from the secretary's branch only in case (as data
+        # written before codes were kept in capitals could be): on SQLite a LIKE would
+        # put it inside 柳山村第一党支部's subtree.
+        stray = units["LS0202"]
+        OrgUnit.objects.filter(pk=stray.pk).update(path="/ls/ls01/ls0101/x/")
+        under = set(OrgUnit.objects.filter(path__under="/LS/LS01/LS0101/").values_list("code", flat=True))
+        assert under == {"LS0101", "LS010101"}
+        assert not OrgUnit.objects.visible_to(personas["secretary"]).filter(pk=stray.pk).exists()
+        member = Member.objects.filter(unit=stray).first()
+        response = client_for("secretary").get(reverse("branches:member_detail", args=[member.pk]))
+        assert response.status_code == 404
+
+    def test_the_public_board_finds_a_code_typed_in_small_letters(self, db, client):
+        assert client.get(reverse("commitments:board", args=["ls"])).status_code == 200

@@ -294,9 +294,11 @@ def test_circular_page_word_and_workbook_agree(client_for, personas):
     ]
 
 
-def test_circular_is_for_the_office_and_leaders(client_for):
-    assert client_for("secretary").get(reverse("reports:circular")).status_code == 403
-    assert client_for("leader").get(reverse("reports:circular")).status_code == 200
+def test_circular_is_read_by_every_reading_role_within_its_scope(client_for):
+    for role in ["office", "leader", "inspector", "secretary"]:
+        assert client_for(role).get(reverse("reports:circular")).status_code == 200
+    assert "河东社区" not in client_for("secretary").get(reverse("reports:circular")).content.decode()
+    assert client_for("member").get(reverse("reports:circular")).status_code == 403
 
 
 def test_export_ledger_reports_command(db, tmp_path):

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.utils.functional import SimpleLazyObject
+
+from branches.models import OrgUnit
+from branches.selectors import liaison_leaders
+from core.models import Notification
+
+
+def navigation(request):
+    """Which parts of the navigation the user may open, asked only when a page shows them."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "nav_office": SimpleLazyObject(OrgUnit.objects.writable_by(user).exists),
+        "nav_liaison": SimpleLazyObject(liaison_leaders(user).exists),
+        "nav_unread": SimpleLazyObject(
+            Notification.objects.inbox_of(user).filter(read_at__isnull=True).count
+        ),
+    }
