@@ -4,13 +4,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, RoleAssignment, User
-
-
-def units_managed_by(user):
-    """Units where `user` may grant roles: the office's own subtree."""
-    org_unit_model = RoleAssignment._meta.get_field("org_unit").related_model
-    return org_unit_model.objects.writable_by(user)
+from accounts.models import OrgUnit, Role, RoleAssignment, User
 
 
 class RoleAssignmentForm(forms.ModelForm):
@@ -20,7 +14,7 @@ class RoleAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = units_managed_by(actor)
+        self.fields["org_unit"].queryset = OrgUnit.objects.writable_by(actor)
 
 
 class UserCreateForm(forms.ModelForm):
@@ -38,7 +32,7 @@ class UserCreateForm(forms.ModelForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = units_managed_by(actor)
+        self.fields["org_unit"].queryset = OrgUnit.objects.writable_by(actor)
 
     def clean_password(self):
         password = self.cleaned_data["password"]

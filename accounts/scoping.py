@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
+from accounts.roles import Role
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import PreferencesForm, RoleAssignmentForm, UserCreateForm, UserEditForm
-from accounts.models import RoleAssignment, User
+from accounts.models import OrgUnit, RoleAssignment, User
 from accounts.scoping import get_for_user, require
 from accounts.services import refuse_self_lockout, role_assign, role_revoke, user_create
 
 
 def _require_account_manager(user) -> None:
-    """Account pages are the office's: of the units it manages, whose roles it assigns."""
-    require(RoleAssignment.objects.on_units_managed_by(user))
+    """Account pages are the office's: it assigns the roles on the units it manages."""
+    require(OrgUnit.objects.writable_by(user))
 
 
 @login_required

@@ -4,7 +4,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import ScopedAdminMixin
-from branches.models import LiaisonPoint, Member, OrgUnit, Responsibility
+from accounts.models import OrgUnit
+from branches.models import LiaisonPoint, Member, Responsibility
 from branches.services import unit_save
 
 

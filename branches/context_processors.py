@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
-from branches.models import OrgUnit
+from accounts.models import OrgUnit
 from branches.selectors import liaison_leaders
 from core.models import Notification
 

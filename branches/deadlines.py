@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from accounts.models import Role, RoleAssignment
-from branches.models import LiaisonPoint, OrgUnit
+from accounts.models import OrgUnit, Role, RoleAssignment
+from branches.models import LiaisonPoint
 from core.reminders import Responsibles, register_responsibles
 
 

@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from branches.models import LiaisonPoint, Member, OrgUnit, Position, ResponsibilityKind
+from accounts.models import OrgUnit, User
+from branches.models import LiaisonPoint, Member, Position, ResponsibilityKind
 from branches.selectors import liaison_leaders
 
 

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from branches.models import Gender, Kind, Level, Member, OrgUnit, Position, normalise_code
+from accounts.models import Kind, Level, OrgUnit, normalise_code
+from branches.models import Gender, Member, Position
 from branches.services import members_create, unit_save
 from core.imports import (
     ChoiceWidget,

@@ -5,16 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, RoleAssignment, User
-from branches.models import (
-    LiaisonPoint,
-    Member,
-    OrgUnit,
-    Position,
-    Responsibility,
-    ResponsibilityKind,
-    normalise_code,
-)
+from accounts.models import OrgUnit, Role, RoleAssignment, User, normalise_code
+from branches.models import LiaisonPoint, Member, Position, Responsibility, ResponsibilityKind
 from core.jobs import JobError
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from accounts.models import User
-from branches.models import MAX_LIAISON_POINTS, LiaisonPoint, Member, OrgUnit, Responsibility
+from accounts.models import OrgUnit, User
+from branches.models import MAX_LIAISON_POINTS, LiaisonPoint, Member, Responsibility
 
 
 @transaction.atomic

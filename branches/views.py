@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import RoleAssignment
+from accounts.models import OrgUnit, RoleAssignment
 from accounts.scoping import get_for_user, require
 from branches.forms import (
     LiaisonPointForm,
@@ -17,7 +17,7 @@ from branches.forms import (
     OrgUnitForm,
     ResponsibilityForm,
 )
-from branches.models import LiaisonPoint, Member, OrgUnit, Responsibility
+from branches.models import LiaisonPoint, Member, Responsibility
 from branches.selectors import (
     leaders_in_scope,
     liaison_leaders,

@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef
 from django.db.models.lookups import StartsWith
 from django.urls import reverse
 
-from branches.models import Level, OrgUnit
+from accounts.models import Level, OrgUnit
 from commitments.models import Commitment, PeriodLock
 from core.periods import Period
 from core.reminders import Deadline, register_source

@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import OrgUnit
 from branches.forms import UnitChoiceField
-from branches.models import Member, OrgUnit
+from branches.models import Member
 from commitments.models import Category, Channel, Commitment, CommitmentLetter, Status
 from core.forms import EvidenceField
 from core.periods import Period, period_choices

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from branches.models import OrgUnit
+from accounts.models import OrgUnit
 from branches.selectors import top_unit
 from commitments.models import Category, Commitment, Status
 from core import exports

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import OrgUnit
 from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, READ_ROLES, own_q, subtree_q
+from accounts.validators import plain_text_validator
 from core.periods import Period, validate_period
-from core.validators import plain_text_validator
 
 AMENDMENT = "amendment"  # history change reason of an edit made after the period was locked
 
@@ -59,7 +60,7 @@ class CommitmentLetter(models.Model):
     """公开承诺书 (seed 002 附件一/二): a branch's or a member's commitments for a period."""
 
     unit = models.ForeignKey(
-        "branches.OrgUnit",
+        OrgUnit,
         on_delete=models.PROTECT,
         related_name="commitment_letters",
         verbose_name=_("unit"),
@@ -288,9 +289,7 @@ class PeriodLockQuerySet(models.QuerySet):
 class PeriodLock(models.Model):
     """The office closes a period's filing: later changes are kept as amendments."""
 
-    unit = models.ForeignKey(
-        "branches.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
-    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
     period = models.CharField(_("period"), max_length=6, validators=[validate_period])
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import OrgUnit
+from accounts.models import OrgUnit
 from commitments.models import AMENDMENT, Commitment, CommitmentLetter, PeriodLock, Progress
 from core.attachments import CheckedFile
 from core.services import attachment_add

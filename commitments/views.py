@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import OrgUnit, normalise_code
 from accounts.scoping import get_for_user, require
-from branches.models import OrgUnit, normalise_code
 from commitments.forms import (
     CommitmentFilterForm,
     CommitmentForm,

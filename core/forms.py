@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import OrgUnit
 from core.attachments import check_upload
+from core.models import ReminderPolicy, Webhook
 
 
 class ImportFileForm(forms.Form):
@@ -53,3 +55,22 @@ class EvidenceField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return checked
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = ReminderPolicy
+        fields = ["days_before", "weekly_days"]
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label=_("webhook address"), assume_scheme="https", max_length=500)
+
+    class Meta:
+        model = Webhook
+        fields = ["unit", "platform", "url", "active"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.writable_by(actor)
+        self.fields["url"].help_text = _("The address the group's bot settings show (https://…).")

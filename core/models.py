@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import OrgUnit
 from accounts.scoping import MANAGE_ROLES, own_q, subtree_q
 
 
@@ -198,7 +199,7 @@ class Notification(models.Model):
         db_index=False,
     )
     unit = models.ForeignKey(
-        "branches.OrgUnit",
+        OrgUnit,
         on_delete=models.CASCADE,
         null=True,
         related_name="+",
@@ -260,9 +261,7 @@ class Webhook(models.Model):
         WECOM = "wecom", _("WeCom group bot")
         DINGTALK = "dingtalk", _("DingTalk group bot")
 
-    unit = models.OneToOneField(
-        "branches.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
-    )
+    unit = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
     platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
     url = models.URLField(_("webhook address"), max_length=500)
     active = models.BooleanField(_("active"), default=True)
@@ -280,9 +279,7 @@ class Webhook(models.Model):
 class ReminderPolicy(models.Model):
     """When reminders go out, for a unit and everything below it (the nearest policy wins)."""
 
-    unit = models.OneToOneField(
-        "branches.OrgUnit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
-    )
+    unit = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
     days_before = models.PositiveSmallIntegerField(_("remind this many days before"), default=3)
     weekly_days = models.PositiveSmallIntegerField(
         _("then repeat every this many days while overdue"), default=7

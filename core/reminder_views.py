@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,17 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
+from accounts.models import OrgUnit
 from accounts.scoping import get_for_user, require
+from core.forms import PolicyForm, WebhookForm
 from core.models import DeliveryStatus, Notification, ReminderPolicy, Webhook
 from core.outbound import failure_reason
 from core.reminders import open_deadlines, remind_now, webhook_test
 from core.services import notification_mark_read, reminder_policy_save, webhook_delete, webhook_save
-
-OrgUnit = Notification._meta.get_field("unit").related_model
 
 
 def _kick_sender() -> None:
@@ -107,25 +105,6 @@ def notification_log(request):
         log = log.filter(status=request.GET["status"])
     page = Paginator(log, 50).get_page(request.GET.get("page"))
     return render(request, "core/notification_log.html", {"page": page, "statuses": DeliveryStatus.choices})
-
-
-class PolicyForm(forms.ModelForm):
-    class Meta:
-        model = ReminderPolicy
-        fields = ["days_before", "weekly_days"]
-
-
-class WebhookForm(forms.ModelForm):
-    url = forms.URLField(label=gettext_lazy("webhook address"), assume_scheme="https", max_length=500)
-
-    class Meta:
-        model = Webhook
-        fields = ["unit", "platform", "url", "active"]
-
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.writable_by(actor)
-        self.fields["url"].help_text = _("The address the group's bot settings show (https://…).")
 
 
 @login_required

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from core.validators import FORMULA_PREFIXES
+from accounts.validators import FORMULA_PREFIXES
 
 
 def display_width(value: Any) -> int:

@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Level, OrgUnit
 from branches.forms import UnitChoiceField
-from branches.models import Level, OrgUnit
 from core.forms import EvidenceField
 from reports.models import Category, Report, ReportStatus
 

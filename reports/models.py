@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Role
+from accounts.models import OrgUnit, Role
 from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, READ_ROLES, own_q, subtree_q
-from core.validators import plain_text_validator
+from accounts.validators import plain_text_validator
 
 
 class Category(models.TextChoices):
@@ -59,7 +59,7 @@ class Report(models.Model):
     """信息报送: a branch's information report (seed 000 §八)."""
 
     unit = models.ForeignKey(
-        "branches.OrgUnit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit")
+        OrgUnit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit")
     )
     title = models.CharField(_("title"), max_length=100, validators=[plain_text_validator])
     authors = models.CharField(_("author(s)"), max_length=100, validators=[plain_text_validator])

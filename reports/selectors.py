@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from branches.models import Level, OrgUnit
+from accounts.models import Level, OrgUnit
 from reports.models import Report, ReportStatus
 from reports.slots import slot_on_or_after, slots_between
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import OrgUnit
 from accounts.scoping import get_for_user, require
-from branches.models import OrgUnit
 from branches.selectors import top_unit
 from core.downloads import DOCX_TYPE, download
 from core.jobs import JobError, job_create, job_run

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from branches.models import OrgUnit
+from accounts.models import OrgUnit
 from tests.conftest import DEMO_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -18,9 +18,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import SUPERUSER_FIELDS
 from accounts.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, ask
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import Level, OrgUnit, Role, RoleAssignment, User
 from accounts.services import refuse_self_lockout
-from branches.models import Level, LiaisonPoint, Member, OrgUnit, Responsibility, ResponsibilityKind
+from branches.models import LiaisonPoint, Member, Responsibility, ResponsibilityKind
 from commitments.models import Category, Commitment, CommitmentLetter, PeriodLock, Progress
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
@@ -158,7 +158,7 @@ def test_choices_refuse_a_forged_unit_of_another_township(staff, elsewhere, clie
     count = Member.objects.count()
     response = client_for("office").post(
         _url(Member, "add"),
-        {"unit": elsewhere["branches.OrgUnit"].pk, "name": "外镇党员", "position": "member"},
+        {"unit": elsewhere["accounts.OrgUnit"].pk, "name": "外镇党员", "position": "member"},
     )
     assert response.status_code == 200
     assert "unit" in response.context["adminform"].form.errors
@@ -271,7 +271,7 @@ class TestAdminRights:
                 "role_assignments-TOTAL_FORMS": "1",
                 "role_assignments-0-user": target.pk,
                 "role_assignments-0-role": "office",
-                "role_assignments-0-org_unit": elsewhere["branches.OrgUnit"].pk,
+                "role_assignments-0-org_unit": elsewhere["accounts.OrgUnit"].pk,
             },
         )
         assert response.status_code == 200

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
-from branches.models import Level, LiaisonPoint, Member, OrgUnit, Position, ResponsibilityKind
+from accounts.models import Level, OrgUnit, User
+from branches.models import LiaisonPoint, Member, Position, ResponsibilityKind
 from branches.services import liaison_point_create
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from branches.models import Member, OrgUnit
+from accounts.models import OrgUnit
+from branches.models import Member
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import OrgUnit
+from accounts.models import OrgUnit
 from commitments.models import Category, Commitment, CommitmentLetter, PeriodLock
 from core import reminders
 from core.models import Channel, Notification, ReminderPolicy, Webhook

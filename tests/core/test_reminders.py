@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from branches.models import LiaisonPoint, OrgUnit
+from accounts.models import OrgUnit
+from branches.models import LiaisonPoint
 from commitments.models import Category, Commitment, CommitmentLetter, PeriodLock
 from core.models import Channel, DeliveryStatus, Notification, ReminderPolicy, Webhook
 from core.reminders import open_deadlines, plan, release_time, scan, stage_of

@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from branches.models import Member, OrgUnit
+from accounts.models import OrgUnit
+from branches.models import Member
 from core.models import Job, JobStatus, Upload
 from tests.core.xlsx_files import MEMBER_COLUMNS, UNIT_COLUMNS, confirm_import, upload, xlsx
 

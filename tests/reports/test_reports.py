@@ -16,7 +16,7 @@ from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
-from branches.models import Level, OrgUnit
+from accounts.models import Level, OrgUnit
 from core.models import Job
 from reports.models import Category, Report, ReportStatus
 from reports.selectors import SlotState, branches_owing, slot_grid

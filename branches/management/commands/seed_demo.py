@@ -13,18 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Role, RoleAssignment, User
-from branches.models import (
-    Gender,
-    Kind,
-    Level,
-    LiaisonPoint,
-    Member,
-    OrgUnit,
-    Position,
-    Responsibility,
-    ResponsibilityKind,
-)
+from accounts.models import Kind, Level, OrgUnit, Role, RoleAssignment, User
+from branches.models import Gender, LiaisonPoint, Member, Position, Responsibility, ResponsibilityKind
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (documented demo password, refused without DEBUG)
 

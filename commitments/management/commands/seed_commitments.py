@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from branches.models import Level, Member, OrgUnit, Position
+from accounts.models import Level, OrgUnit
+from branches.models import Member, Position
 from commitments.models import Category, Channel, Commitment, CommitmentLetter
 from commitments.services import letter_get_or_create, progress_add
 from core.attachments import check_upload

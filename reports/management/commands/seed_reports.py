@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
-from branches.models import Level, Member, OrgUnit, Position
+from accounts.models import Level, OrgUnit, User
+from branches.models import Member, Position
 from reports.models import Category, Report, ReportStatus
 from reports.services import report_review, report_save, report_submit
 from reports.slots import slots_between, window
