@@ -34,6 +34,30 @@ def user_create(*, username: str, password: str, role: str, org_unit, **profile)
 
 
 @transaction.atomic
+def user_update(*, actor: User, user: User) -> User:
+    """Save an edited account (name, phone, e-mail, active); nobody deactivates itself."""
+    stored_active = User.objects.filter(pk=user.pk).values_list("is_active", flat=True).first()
+    refuse_self_lockout(actor=actor, user=user, deactivate=stored_active and not user.is_active)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def preferences_save(*, user: User, email: str, email_reminders: bool) -> None:
+    user.email = email
+    user.email_reminders = email_reminders
+    user.full_clean()
+    user.save(update_fields=["email", "email_reminders"])
+
+
+@transaction.atomic
 def role_assign(*, actor: User | None, user: User, role: str, org_unit) -> RoleAssignment:
     refuse_self_lockout(actor=actor, user=user, change_roles=True)
     assignment = RoleAssignment(user=user, role=role, org_unit=org_unit)

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from accounts.forms import PreferencesForm, RoleAssignmentForm, UserCreateForm, UserEditForm
 from accounts.models import OrgUnit, RoleAssignment, User
 from accounts.scoping import get_for_user, require
-from accounts.services import refuse_self_lockout, role_assign, role_revoke, user_create
+from accounts.services import (
+    password_set,
+    preferences_save,
+    role_assign,
+    role_revoke,
+    user_create,
+    user_update,
+)
 
 
 def _require_account_manager(user) -> None:
@@ -85,13 +92,10 @@ def user_edit(request, pk: int):
     form = UserEditForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         try:
-            refuse_self_lockout(
-                actor=request.user, user=account, deactivate=not form.cleaned_data["is_active"]
-            )
+            user_update(actor=request.user, user=form.instance)
         except ValidationError as exc:
             form.add_error("is_active", exc)
         else:
-            form.save()
             messages.success(request, _("Account updated."))
             return redirect("accounts:user_detail", pk=account.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": account})
@@ -103,7 +107,7 @@ def user_set_password(request, pk: int):
     account = get_for_user(User, request.user, pk, need="writable_by")
     form = SetPasswordForm(account, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        password_set(user=account, password=form.cleaned_data["new_password1"])
         messages.success(request, _("New password set for %(name)s.") % {"name": account})
         return redirect("accounts:user_detail", pk=account.pk)
     title = _("Set a new password for %(name)s") % {"name": account}
@@ -128,7 +132,7 @@ def role_delete(request, pk: int):
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        preferences_save(user=request.user, **form.cleaned_data)
         messages.success(request, _("Preferences saved."))
         return redirect("accounts:preferences")
     return render(request, "accounts/user_form.html", {"form": form, "title": _("E-mail preferences")})

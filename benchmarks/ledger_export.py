@@ -28,7 +28,7 @@ def setup() -> None:
 
     from django.core.management import call_command
 
-    from branches.models import OrgUnit
+    from accounts.models import OrgUnit
     from commitments.models import Category, Commitment, CommitmentLetter
 
     call_command("migrate", verbosity=0)
@@ -67,8 +67,7 @@ def measure(mode: str) -> dict:
     django.setup()
     from openpyxl import Workbook
 
-    from accounts.models import User
-    from branches.models import OrgUnit
+    from accounts.models import OrgUnit, User
     from commitments.ledger import ledger_queryset, write_ledger
     from core.periods import Period
 

@@ -35,8 +35,8 @@ NOW = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.timezone(datetime.ti
 
 
 def build() -> None:
-    from accounts.models import Role, RoleAssignment, User
-    from branches.models import Level, Member, OrgUnit
+    from accounts.models import Level, OrgUnit, Role, RoleAssignment, User
+    from branches.models import Member
     from commitments.models import Category, Commitment, CommitmentLetter
     from core.models import Notification
 
@@ -97,7 +97,7 @@ def configure() -> None:
     Of the locks, 180 close past periods (they exclude nothing due now, yet each one is a
     condition of the scan) and 20 close this half-year for 20 branches.
     """
-    from branches.models import OrgUnit
+    from accounts.models import OrgUnit
     from commitments.models import PeriodLock
     from core.models import ReminderPolicy, Webhook
 

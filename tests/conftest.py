@@ -57,7 +57,7 @@ def client_for(personas):
 
 @pytest.fixture
 def units(db):
-    from branches.models import OrgUnit
+    from accounts.models import OrgUnit
 
     return {unit.code: unit for unit in OrgUnit.objects.all()}
 
@@ -66,8 +66,7 @@ def units(db):
 def twohat(db, units):
     """Office of a second township (青石镇) and secretary of 柳山村第一党支部: the office role it
     holds there must open nothing in 柳山镇 beyond what its secretary role does."""
-    from accounts.models import Role, RoleAssignment, User
-    from branches.models import Level, OrgUnit
+    from accounts.models import Level, OrgUnit, Role, RoleAssignment, User
     from branches.services import unit_save
 
     township = unit_save(unit=OrgUnit(code="QS", name="中共青石镇委员会", level=Level.COMMITTEE))

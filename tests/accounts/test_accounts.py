@@ -83,7 +83,7 @@ def test_office_creates_an_account_with_its_first_role(client_for, units):
 
 
 def test_office_cannot_grant_a_role_outside_its_township(client_for, personas):
-    from branches.models import Level, OrgUnit
+    from accounts.models import Level, OrgUnit
 
     county = OrgUnit.objects.create(code="XQ2", name="邻镇党委", level=Level.COMMITTEE)
     before = RoleAssignment.objects.count()

@@ -55,8 +55,7 @@ def _waiting_on_a_lock() -> int:
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_first_filings_of_the_same_letter_at_once_share_one_letter():
-    from accounts.models import User
-    from branches.models import Level, OrgUnit
+    from accounts.models import Level, OrgUnit, User
 
     unit = OrgUnit.objects.create(code="RACE01", name="并发测试党支部", level=Level.BRANCH)
     actor = User.objects.create_user("race-secretary")
