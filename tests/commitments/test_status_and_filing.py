@@ -11,6 +11,7 @@ from django.db import connection, transaction
 
 from commitments.models import Category, Commitment, CommitmentLetter, Status
 from commitments.services import commitment_save
+from tests.postgres import waiting_on_a_lock
 
 from .conftest import days
 
@@ -39,17 +40,6 @@ def test_status_is_the_same_from_a_plain_get_and_from_the_list_queryset(
     assert Commitment(deadline=today - days(1)).status == Status.OVERDUE
 
 
-def _waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        # Inside a transaction the statistics views keep their first answer unless cleared.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs a database with real concurrent sessions"
 )
@@ -75,7 +65,7 @@ def test_two_first_filings_of_the_same_letter_at_once_share_one_letter():
                 # Commit only once the second filing waits on this letter's row: both looked
                 # for the letter before either had written it.
                 give_up = time.monotonic() + 30
-                while not _waiting_on_a_lock() and time.monotonic() < give_up:
+                while not waiting_on_a_lock() and time.monotonic() < give_up:
                     time.sleep(0.05)
         except Exception as exc:  # reported by the assertion below
             errors.append(exc)

@@ -23,6 +23,7 @@ from core import jobs
 from core.jobs import job_create, job_run, jobs_fail_abandoned
 from core.models import Job, JobStatus
 from core.periods import Period
+from tests.postgres import waiting_on_a_lock, worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 LOST = "后台进程"  # in the message an abandoned job's owner reads
@@ -120,13 +121,7 @@ def test_beat_runs_the_sweep_every_minute(job, settings):
 
 def _start_worker(tmp_path) -> tuple[subprocess.Popen, list[str]]:
     """A real worker on the test database, ready to take tasks, and the lines it prints."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "MEDIA_ROOT": str(tmp_path),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = worker_environment(tmp_path)
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -156,17 +151,6 @@ def _start_worker(tmp_path) -> tuple[subprocess.Popen, list[str]]:
     _until(lambda: any(" ready." in line for line in lines) or worker.poll() is not None)
     assert worker.poll() is None, "".join(lines)
     return worker, lines
-
-
-def _waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        # Inside a transaction the statistics views keep their first answer unless cleared.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 def _until(condition, *, seconds: float = 60, state=lambda: "") -> None:
@@ -199,7 +183,7 @@ def test_a_job_whose_worker_is_killed_mid_export_is_failed_for_its_owner(
                 cursor.execute("LOCK TABLE commitments_commitment IN ACCESS EXCLUSIVE MODE")
             run_job.apply_async((job.pk,), queue=QUEUE)
             _until(
-                lambda: Job.objects.get(pk=job.pk).status == JobStatus.RUNNING and _waiting_on_a_lock(),
+                lambda: Job.objects.get(pk=job.pk).status == JobStatus.RUNNING and waiting_on_a_lock(),
                 state=lambda: f"job {Job.objects.get(pk=job.pk).status}, worker said {''.join(lines[-15:])}",
             )
             os.kill(worker.pid, signal.SIGKILL)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Upload
+from tests.postgres import worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,13 +113,7 @@ def test_a_real_worker_runs_jobs_reminders_and_purges_stale_uploads(transactiona
     stale.file.save("old.xlsx", ContentFile(b"PK\x03\x04"), save=True)
     Upload.objects.filter(pk=stale.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
     fresh = Upload.objects.create(owner=personas["office"], kind="members", original_name="new.xlsx")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "MEDIA_ROOT": str(tmp_path),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = worker_environment(tmp_path)
     worker = subprocess.Popen(
         [
             sys.executable,
