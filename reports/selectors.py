@@ -57,7 +57,7 @@ def slot_grid(user, first: datetime.date, last: datetime.date, *, units=None) ->
         return slots, [BranchRow(unit) for unit in units]
     after_last = slot_on_or_after(slots[-1] + datetime.timedelta(days=1))
     reports = Report.objects.submitted().filter(unit__in=units, slot__gte=slots[0], slot__lte=after_last)
-    met = set(reports.values_list("unit_id", "slot").distinct())
+    met = set(reports.order_by().values_list("unit_id", "slot").distinct())
     totals = {
         row["unit_id"]: row
         for row in reports.filter(slot__lte=slots[-1])
