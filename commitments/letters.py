@@ -2,46 +2,48 @@
 
 from __future__ import annotations
 
-from docx import Document
+from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm
+from docx.shared import Pt
 
 from commitments.models import Category
-from core.docx import document_bytes, east_asian_font
+from core.dates import long_date
+from core.docx import add_text, document_bytes, official_document
 
 SONG = "宋体"
 FANGSONG = "仿宋"
+BLANK = "＿" * 8
 
 
 def _paragraph(document, text: str, *, font=FANGSONG, size=16, bold=False, align=None):
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align
-    east_asian_font(paragraph.add_run(text), font, size, bold=bold)
+    add_text(paragraph, text, font, size, bold=bold)
     return paragraph
 
 
 def letter_docx(letter, commitments) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(3.7 - 1.2)
-    section.left_margin = section.right_margin = Cm(2.7)
+    """The letter as its web page shows it (same labels), with the paper form's signature lines."""
+    document = official_document()
     heading = "党员公开承诺书" if letter.member_id else "党支部公开承诺书"
     _paragraph(document, heading, font=SONG, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    period = letter.period_obj
     owner = f"{letter.member.name}（{letter.unit.name}）" if letter.member_id else letter.unit.name
-    _paragraph(document, f"承诺人：{owner}　　承诺期：{period.label}")
+    _paragraph(document, f"{_('Committed by')}：{owner}　{_('Period')}：{letter.period_obj.label}")
     categories = dict(Category.choices)
     for number, item in enumerate(commitments, start=1):
         _paragraph(document, f"{number}．【{categories[item.category]}】{item.content}")
         if item.measures:
-            _paragraph(document, f"践诺措施：{item.measures}")
-        line = f"完成时限：{item.deadline:%Y年%m月%d日}"
+            _paragraph(document, f"{_('Measures')}：{item.measures}")
+        line = f"{_('Deadline')}：{long_date(item.deadline)}"
         if item.target:
-            line += f"；量化目标：{item.target}"
+            line += f"；{_('Measurable target')}：{item.target}"
         _paragraph(document, line)
     _paragraph(document, "以上承诺，请党员群众监督。")
-    signed = f"{letter.signed_on:%Y年%m月%d日}" if letter.signed_on else "　　年　　月　　日"
-    _paragraph(document, f"承诺人（签字）：　　　　　　　{signed}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    # A member signs the letter; a branch puts its seal on it.
+    signer = "承诺人（签名）" if letter.member_id else "承诺单位（盖章）"
+    signature = _paragraph(document, f"{signer}：{BLANK}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signature.paragraph_format.space_before = Pt(32)
+    signed = long_date(letter.signed_on) if letter.signed_on else "　　年　　月　　日"
+    _paragraph(document, f"日期：{signed}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     return document_bytes(document)

@@ -7,17 +7,19 @@ import datetime
 import io
 import re
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from branches.selectors import top_unit
 from core import exports
-from core.docx import document_bytes, east_asian_font
+from core.dates import long_date, month_day
+from core.docx import add_picture, document_bytes, east_asian_font, official_document
 from core.jobs import JobError
+from core.models import Attachment
 from core.xlsx import fit_column_widths
 from reports.selectors import reporting_units, slot_grid
 
@@ -54,12 +56,11 @@ def months_label(first: datetime.date, last: datetime.date) -> str:
 
 
 def report_docx(report) -> bytes:
-    """The official format of seed 000 §八.3: A4, title 宋体二号 bold, body 仿宋, unit and author named."""
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    """The official format of seed 000 §八.3: A4, title 宋体二号 bold, body 仿宋, unit and author named.
+
+    The report's photos follow the body, each as wide as the text.
+    """
+    document = official_document()
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     east_asian_font(title.add_run(report.title), SONG, TITLE_PT, bold=True)
@@ -73,6 +74,11 @@ def report_docx(report) -> bytes:
         paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
         paragraph.paragraph_format.line_spacing = Pt(28)
         east_asian_font(paragraph.add_run(text.strip()), FANGSONG, BODY_PT)
+    # Photos were re-encoded as JPEG or PNG at upload, both of which Word shows.
+    photos = Attachment.objects.for_objects([report]).filter(mime_type__startswith="image/")
+    for photo in photos.order_by("pk"):
+        with photo.file.open("rb") as file:
+            add_picture(document, file.read())
     return document_bytes(document)
 
 
@@ -83,8 +89,9 @@ def circular_rows(user, first, last, unit=None):
     return slot_grid(user, first, last, units=units)
 
 
-def circular_docx(scope_name: str, first, last, rows) -> bytes:
-    document = Document()
+def circular_docx(scope_name: str, first, last, rows, *, issued_on: datetime.date | None = None) -> bytes:
+    """The circular, signed by the office of `scope_name`'s leading group and dated (GB/T 9704)."""
+    document = official_document()
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     east_asian_font(heading.add_run("关于信息报送情况的通报"), SONG, TITLE_PT, bold=True)
@@ -113,6 +120,14 @@ def circular_docx(scope_name: str, first, last, rows) -> bytes:
     else:
         text = "各党支部均按时报送，予以通报表扬。"
     east_asian_font(closing.add_run(text), FANGSONG, BODY_PT)
+    issuer = f"{scope_name}创先争优活动领导小组办公室"
+    for number, line in enumerate([issuer, long_date(issued_on or timezone.localdate())]):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = Pt(BODY_PT * 2)
+        if not number:
+            paragraph.paragraph_format.space_before = Pt(BODY_PT * 2)
+        east_asian_font(paragraph.add_run(line), FANGSONG, BODY_PT)
     return document_bytes(document)
 
 
@@ -120,18 +135,20 @@ def circular_xlsx(scope_name: str, first, last, slots, rows) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "报送情况"
-    header = CIRCULAR_COLUMNS + [f"{slot:%m-%d}" for slot in slots]
+    header = CIRCULAR_COLUMNS + [month_day(slot) for slot in slots]
     sheet.append([f"{scope_name}信息报送情况统计（{months_label(first, last)}）"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     sheet["A1"].font = Font(name=SONG, size=14, bold=True)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.append(header)
     marks = {"on_time": "√", "late": "补", "missing": "×", "open": ""}
-    for number, row in enumerate(rows, start=1):
-        sheet.append(
-            [number, row.unit.name, row.submitted, row.on_time, row.late, row.missing, row.adopted]
-            + [marks[state] for _slot, state in row.cells]
-        )
+    lines = [
+        [number, row.unit.name, row.submitted, row.on_time, row.late, row.missing, row.adopted]
+        + [marks[state] for _slot, state in row.cells]
+        for number, row in enumerate(rows, start=1)
+    ]
+    for line in lines:
+        sheet.append(line)
     thin = Side(style="thin")
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
@@ -143,7 +160,7 @@ def circular_xlsx(scope_name: str, first, last, slots, rows) -> bytes:
     sheet.print_title_rows = "2:2"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    fit_column_widths(sheet, [header, *([r.unit.name] for r in rows)])
+    fit_column_widths(sheet, [header, *lines])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
