@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,16 +24,19 @@ from accounts.models import OrgUnit
 from branches.selectors import top_unit
 from commitments.models import Category, Commitment, Status
 from core import exports
+from core.dates import short_date
 from core.jobs import JobError
 from core.periods import Period
-from core.xlsx import set_text
+from core.xlsx import row_height, set_text
 
 # The form's columns; the hidden last one lets a re-imported row find its record.
 COLUMNS = ["序号", "承诺单位/承诺人", "承诺类别", "承诺事项", "践诺措施", "完成时限", "完成情况", "备注"]
 ID_COLUMN = "记录编号"
 WIDTHS = [6, 18, 10, 40, 40, 14, 18, 16]
 SUMMARY_COLUMNS = ["序号", "党组织", "承诺事项数", "已完成", "逾期", "完成率"]
+SUMMARY_WIDTHS = [6, 30, 12, 10, 10, 10]
 CHUNK = 2000
+HEADER_ROWS = 2  # the title and the column names
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -56,7 +60,7 @@ def completion_text(row: dict, labels: dict[str, str]) -> str:
     status = row["status_code"]
     label = labels[status]
     if status == Status.DONE and row["completed_on"]:
-        return f"{label}（{row['completed_on']:%Y-%m-%d}）"
+        return f"{label}（{short_date(row['completed_on'])}）"
     if status == Status.IN_PROGRESS or (status == Status.OVERDUE and row["percent"]):
         return f"{label}（{row['percent']}%）"
     if status == Status.INCOMPLETE:
@@ -93,15 +97,19 @@ C, T = "ledger-center", "ledger-text"
 ROW_STYLES = [C, T, C, T, T, C, T, T, C]
 
 
-def _append(sheet, cells, values) -> None:
-    """Write a row through styled cells made once per sheet.
+def _append(sheet, cells, dimension: RowDimension, values, row: int) -> None:
+    """Write row number `row` through styled cells made once per sheet, as high as its text.
 
-    A write-only sheet writes an appended row at once, so the same styled cells can carry
-    every row: styling 50,000 rows × 9 cells one by one would triple the export's time.
+    A write-only sheet writes an appended row at once, so the same styled cells, and the
+    same row dimension, can carry every row: styling 50,000 rows × 9 cells one by one would
+    triple the export's time, and 50,000 row dimensions would stay in memory.
     """
     for cell, value in zip(cells, values, strict=True):
         set_text(cell, value)
+    dimension.height = row_height(values[: len(WIDTHS)], WIDTHS, font_size=BODY_FONT.size)
+    sheet.row_dimensions[row] = dimension
     sheet.append(cells)
+    del sheet.row_dimensions[row]
 
 
 def _cell(sheet, value, style: str = "ledger-text"):
@@ -112,9 +120,20 @@ def _cell(sheet, value, style: str = "ledger-text"):
 
 
 def _start_sheet(
-    workbook: Workbook, name: str, title: str, columns: list[str], widths: list[int], *, record_column=False
+    workbook: Workbook,
+    name: str,
+    title: str,
+    columns: list[str],
+    widths: list[int],
+    *,
+    record_column=False,
+    key: str = "",
 ):
-    """A sheet laid out as the printed form; `record_column` adds the hidden record number."""
+    """A sheet laid out as the printed form; `record_column` adds the hidden record number.
+
+    `key` (the branch's code) is written in the hidden column of the title row: re-imported,
+    the sheet is known as that branch's even where two branches share a name.
+    """
     sheet = workbook.create_sheet(_sheet_name(workbook, name))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
@@ -134,7 +153,10 @@ def _start_sheet(
     sheet.print_area = f"A1:{last}1048576"
     sheet.merged_cells.add(f"A1:{last}1")
     sheet.row_dimensions[1].height = 32
-    sheet.append([_cell(sheet, title, "ledger-title")])
+    title_row = [_cell(sheet, title, "ledger-title")]
+    if key:
+        title_row += [None] * (len(columns) - 2) + [_cell(sheet, key)]
+    sheet.append(title_row)
     sheet.append([_cell(sheet, name, "ledger-header") for name in columns])
     return sheet
 
@@ -199,6 +221,7 @@ def _rows(commitments) -> Iterator[dict]:
             "pk",
             "letter__unit_id",
             "letter__unit__name",
+            "letter__unit__code",
             "letter__member__name",
             "category",
             "content",
@@ -234,32 +257,47 @@ def write_ledger(
             current_unit = row["letter__unit_id"]
             name = row["letter__unit__name"]
             sheet = _start_sheet(
-                workbook, name, ledger_title(name, period), COLUMNS, WIDTHS, record_column=True
+                workbook,
+                name,
+                ledger_title(name, period),
+                COLUMNS,
+                WIDTHS,
+                record_column=True,
+                key=row["letter__unit__code"],
             )
             cells = [_cell(sheet, None, style) for style in ROW_STYLES]
+            dimension = RowDimension(sheet)
             number = 0
         number += 1
         _append(
             sheet,
             cells,
+            dimension,
             [
                 number,
                 row["letter__member__name"] or row["letter__unit__name"],
                 categories[row["category"]],
                 row["content"],
                 row["measures"],
-                row["deadline"].strftime("%Y-%m-%d"),
+                short_date(row["deadline"]),
                 completion_text(row, statuses),
                 row["note"],
                 row["pk"],
             ],
+            HEADER_ROWS + number,
         )
         written += 1
         if progress and written % 500 == 0:
             progress(written, total)
     if not workbook.worksheets:
         _start_sheet(
-            workbook, unit.name, ledger_title(unit.name, period), COLUMNS, WIDTHS, record_column=True
+            workbook,
+            unit.name,
+            ledger_title(unit.name, period),
+            COLUMNS,
+            WIDTHS,
+            record_column=True,
+            key=unit.code,
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -268,9 +306,12 @@ def write_ledger(
 
 def _write_summary(workbook: Workbook, unit: OrgUnit, period: Period, summaries: list[BranchSummary]) -> None:
     title = f"{unit.name}承诺践诺情况汇总（{period.year}年{_half_label(period)}）"
-    sheet = _start_sheet(workbook, "汇总", title, SUMMARY_COLUMNS, [6, 30, 12, 10, 10, 10])
+    sheet = _start_sheet(workbook, "汇总", title, SUMMARY_COLUMNS, SUMMARY_WIDTHS)
     for number, summary in enumerate(summaries, start=1):
         values = [number, summary.name, summary.filed, summary.done, summary.overdue]
+        sheet.row_dimensions[HEADER_ROWS + number].height = row_height(
+            values, SUMMARY_WIDTHS[: len(values)], font_size=BODY_FONT.size
+        )
         styles = ["ledger-center", "ledger-text", "ledger-center", "ledger-center", "ledger-center"]
         sheet.append(
             [_cell(sheet, v, style) for v, style in zip(values, styles, strict=True)]

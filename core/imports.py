@@ -65,28 +65,52 @@ class WorkbookError(Exception):
     """The whole file is refused; the message says why, for the person who uploaded it."""
 
 
+class SheetError(Exception):
+    """A sheet of a several-sheet file is refused (whose it is cannot be told); the rest is still checked."""
+
+
 @dataclass(frozen=True, order=True)
 class CellError:
     row: int
     column: str
     message: str
+    sheet: str = ""
+
+
+def describe(error: CellError, *, sheets: bool) -> str:
+    """Where an error is and what it is, on one line: the sheet is named when the file has several."""
+    where = _("row %(row)d") % {"row": error.row} if error.row else _("file")
+    if sheets and error.sheet:
+        where = _("sheet “%(sheet)s” %(where)s") % {"sheet": error.sheet, "where": where}
+    column = f" {error.column}" if error.column else ""
+    return f"{where}{column}：{error.message}"
+
+
+@dataclass
+class SheetReport:
+    title: str
+    header_row: int
+    # Every row of the sheet as read, from row 1: the annotated copy is written from them.
+    rows: list[tuple[Any, ...]]
+    total: int
+    preview: list[tuple[int, list[Any], list[CellError]]] = field(default_factory=list)
 
 
 @dataclass
 class ImportReport:
     total: int
     errors: list[CellError]
-    preview: list[tuple[int, list[Any], list[CellError]]] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
     saved: int = 0
     unchanged: int = 0
-    header_row: int = 1
-    # Every row of the sheet as read, from row 1: the annotated copy is written from them.
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    sheet_title: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def several_sheets(self) -> bool:
+        return len(self.sheets) > 1
 
 
 _DATE_PATTERNS = (
@@ -212,6 +236,10 @@ class Ledger:
     title_rows: bool = False
     # A form asking what the file is for (a branch, a period); its cleaned data are the options.
     options_form: type | None = None
+    # When the form is left empty, every sheet says what it is for: sheet_options(user, head)
+    # gives a sheet's options from its first rows (values), None for a sheet that is not one
+    # of the ledger's (a summary), or raises SheetError (whose it is cannot be told).
+    sheet_options: Callable[[Any, list[tuple[Any, ...]]], dict | None] | None = None
 
 
 _LEDGERS: dict[str, Ledger] = {}
@@ -242,13 +270,21 @@ class SheetRows:
     errors: list[CellError]
     cells: list[tuple[Any, ...]]  # every row read, from row 1, as values
     title: str
+    # What the sheet says it is for (several-sheet files); None when it was refused.
+    options: dict | None = None
 
 
-def read_sheet(fileobj: IO[bytes], ledger: Ledger, *, max_rows: int) -> SheetRows:
-    """Rows of the first sheet as {column: value} with their Excel row numbers.
+Recognise = Callable[[list[tuple[Any, ...]]], dict | None]
+
+
+def read_sheets(
+    fileobj: IO[bytes], ledger: Ledger, *, max_rows: int, recognise: Recognise | None = None
+) -> list[SheetRows]:
+    """Rows of the first sheet, or of every sheet `recognise` takes, as {column: value} with row numbers.
 
     Raises WorkbookError for a file that cannot be taken at all; returns cell errors
-    (formulas) alongside the rows so that the preview can name every one.
+    (formulas, a sheet refused by `recognise`) alongside the rows so that the preview can
+    name every one. Rows of all sheets together count against `max_rows`.
     """
     head = fileobj.read(8)
     fileobj.seek(0)
@@ -269,16 +305,18 @@ def read_sheet(fileobj: IO[bytes], ledger: Ledger, *, max_rows: int) -> SheetRow
         )
     try:
         _check_package(fileobj)
-        sheet = _read_rows(fileobj, ledger, max_rows=max_rows)
+        sheets = _read_workbook(fileobj, ledger, max_rows=max_rows, recognise=recognise)
     except WorkbookError:
         raise
     except Exception as exc:  # openpyxl raises a dozen kinds of errors for a broken file
         raise WorkbookError(
             _("The file is damaged and cannot be read. Open it in Excel or WPS, save it again and upload it.")
         ) from exc
-    if not sheet.rows:
+    if not sheets:
+        raise WorkbookError(_("No sheet of the file is a ledger to import."))
+    if not any(sheet.rows for sheet in sheets):
         raise WorkbookError(_("The file has a header row but no data rows."))
-    return sheet
+    return sheets
 
 
 def _check_package(fileobj: IO[bytes]) -> None:
@@ -309,22 +347,57 @@ def _check_package(fileobj: IO[bytes]) -> None:
             )
 
 
-def _read_rows(fileobj, ledger: Ledger, *, max_rows) -> SheetRows:
+def _read_workbook(fileobj, ledger: Ledger, *, max_rows: int, recognise: Recognise | None) -> list[SheetRows]:
     workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False, keep_links=False)
     try:
-        sheet = workbook.worksheets[0]
-        # Read-only mode trusts the sheet's <dimension> tag: it would drop the rows below a
-        # stale one, or pad every row to a tag claiming millions of cells.
-        sheet.reset_dimensions()
-        return _rows(sheet.iter_rows(max_col=MAX_COLUMNS), ledger, max_rows=max_rows, title=sheet.title)
+        sheets: list[SheetRows] = []
+        counted = 0
+        for sheet in workbook.worksheets if recognise else workbook.worksheets[:1]:
+            # Read-only mode trusts the sheet's <dimension> tag: it would drop the rows below a
+            # stale one, or pad every row to a tag claiming millions of cells.
+            sheet.reset_dimensions()
+            read = _rows(
+                sheet.iter_rows(max_col=MAX_COLUMNS),
+                ledger,
+                max_rows=max_rows,
+                counted=counted,
+                title=sheet.title,
+                recognise=recognise,
+            )
+            if read is not None:
+                sheets.append(read)
+                counted += len(read.cells) - read.header_row
+        return sheets
     finally:
         workbook.close()
 
 
-def _rows(cells_by_row: Iterable, ledger: Ledger, *, max_rows: int, title: str) -> SheetRows:
+def _rows(
+    cells_by_row: Iterable,
+    ledger: Ledger,
+    *,
+    max_rows: int,
+    counted: int = 0,
+    title: str,
+    recognise: Recognise | None = None,
+) -> SheetRows | None:
     numbered = enumerate(cells_by_row, start=1)
     head = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
-    header_row, header = _find_header(head, ledger)
+    options = refused = None
+    if recognise is not None:
+        try:
+            options = recognise([tuple(cell.value for cell in row) for _number, row in head])
+        except SheetError as exc:
+            refused = CellError(1, "", str(exc), title)
+        else:
+            if options is None:
+                return None  # not one of the ledger's sheets (a summary): not read further
+    try:
+        header_row, header = _find_header(head, ledger)
+    except WorkbookError as exc:
+        if recognise is None:
+            raise
+        raise WorkbookError(_("Sheet “%(sheet)s”: %(error)s") % {"sheet": title, "error": exc}) from None
     columns = [name for name in (*ledger.columns, *ledger.optional_columns) if name in header]
     positions = {name: header.index(name) for name in columns}
     cells: list[tuple[Any, ...]] = []
@@ -338,7 +411,7 @@ def _rows(cells_by_row: Iterable, ledger: Ledger, *, max_rows: int, title: str) 
         if number <= header_row:
             continue
         # Empty rows count: a sheet can declare a million of them in a few bytes.
-        if number - header_row > max_rows:
+        if counted + number - header_row > max_rows:
             raise WorkbookError(
                 _(
                     "The file has more than %(max)d rows below the header (empty rows left "
@@ -355,12 +428,14 @@ def _rows(cells_by_row: Iterable, ledger: Ledger, *, max_rows: int, title: str) 
             value = cell.value if cell is not None else None
             if cell is not None and cell.data_type == "f":
                 errors.append(
-                    CellError(number, name, _("Formulas are not allowed; paste the value instead."))
+                    CellError(number, name, _("Formulas are not allowed; paste the value instead."), title)
                 )
                 value = None
             data[name] = value.strip() if isinstance(value, str) else value
         rows.append((number, data))
-    return SheetRows(header_row, columns, rows, errors, cells, title)
+    if refused is not None:
+        errors.insert(0, refused)
+    return SheetRows(header_row, columns, rows, errors, cells, title, options)
 
 
 def _find_header(head: list[tuple[int, Any]], ledger: Ledger) -> tuple[int, list[str]]:
@@ -407,9 +482,77 @@ def _find_header(head: list[tuple[int, Any]], ledger: Ledger) -> tuple[int, list
 def run_import(
     *, ledger: Ledger, user, fileobj: IO[bytes], max_rows: int, dry_run: bool, options: dict | None = None
 ) -> ImportReport:
-    """Check every row, and save them all only when none has an error."""
-    sheet = read_sheet(fileobj, ledger, max_rows=max_rows)
-    errors = list(sheet.errors)
+    """Check every row of every sheet, and save them all only when none has an error.
+
+    Without `options`, a ledger with `sheet_options` takes every sheet that says what it is for.
+    """
+    recognise = None
+    if ledger.sheet_options is not None and not options:
+        recognise = lambda head: ledger.sheet_options(user, head)  # noqa: E731
+    sheets = read_sheets(fileobj, ledger, max_rows=max_rows, recognise=recognise)
+    per_sheet: list[list[CellError]] = []
+    checked = []
+    taken: dict[tuple, str] = {}
+    for sheet in sheets:
+        sheet_errors = list(sheet.errors)
+        per_sheet.append(sheet_errors)
+        if recognise is not None and sheet.options is not None:
+            key = tuple(
+                sorted((name, str(getattr(value, "pk", value))) for name, value in sheet.options.items())
+            )
+            if key in taken:
+                sheet_errors.insert(
+                    0,
+                    CellError(
+                        1,
+                        "",
+                        _("Sheet “%(other)s” is already the ledger of this branch and period.")
+                        % {"other": taken[key]},
+                        sheet.title,
+                    ),
+                )
+                sheet.options = None
+            taken.setdefault(key, sheet.title)
+        if recognise is None or sheet.options is not None:
+            checked.append((sheet, sheet_errors, *_dataset(sheet, ledger, sheet_errors)))
+
+    saved = unchanged = 0
+    with transaction.atomic():
+        for sheet, sheet_errors, dataset, numbers in checked:
+            resource = ledger.resource(user, **(options or sheet.options or {}))
+            result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
+            sheet_errors.extend(_result_errors(result, resource, numbers, ledger, sheet.title))
+            saved += result.totals.get("new", 0) + result.totals.get("update", 0)
+            unchanged += result.totals.get("skip", 0)
+        if any(per_sheet) or dry_run:
+            transaction.set_rollback(True)
+            saved = 0
+    # In the workbook's order, then by row.
+    errors = [error for sheet_errors in per_sheet for error in sorted(sheet_errors)]
+    reports = []
+    shown = 0
+    for sheet in sheets:
+        by_row: dict[int, list[CellError]] = {}
+        for error in errors:
+            if error.sheet == sheet.title:
+                by_row.setdefault(error.row, []).append(error)
+        preview = [
+            (number, [values.get(name) for name in ledger.columns], by_row.get(number, []))
+            for number, values in sheet.rows[: max(PREVIEW_ROWS - shown, 0)]
+        ]
+        shown += len(preview)
+        reports.append(SheetReport(sheet.title, sheet.header_row, sheet.cells, len(sheet.rows), preview))
+    return ImportReport(
+        total=sum(len(sheet.rows) for sheet in sheets),
+        errors=errors,
+        sheets=reports,
+        saved=saved,
+        unchanged=unchanged,
+    )
+
+
+def _dataset(sheet: SheetRows, ledger: Ledger, errors: list[CellError]) -> tuple[tablib.Dataset, list[int]]:
+    """The sheet's rows to check, less repeats (added to `errors`) and rows already wrong."""
     # Rows already wrong (a formula, a repeat) are not checked further: one message each.
     refused = {error.row for error in errors}
     seen: dict[tuple, int] = {}
@@ -423,6 +566,7 @@ def run_import(
                     number,
                     ledger.key_columns[-1],
                     _("Repeats row %(row)d of this file.") % {"row": seen[key]},
+                    sheet.title,
                 )
             )
             continue
@@ -430,39 +574,12 @@ def run_import(
         if number not in refused:
             dataset.append([values[name] for name in sheet.columns])
             numbers.append(number)
-
-    resource = ledger.resource(user, **(options or {}))
-    saved = 0
-    with transaction.atomic():
-        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True)
-        errors.extend(_result_errors(result, resource, numbers, ledger))
-        if errors or dry_run:
-            transaction.set_rollback(True)
-        else:
-            saved = result.totals.get("new", 0) + result.totals.get("update", 0)
-    errors.sort()
-    by_row: dict[int, list[CellError]] = {}
-    for error in errors:
-        by_row.setdefault(error.row, []).append(error)
-    preview = [
-        (number, [values.get(name) for name in ledger.columns], by_row.get(number, []))
-        for number, values in sheet.rows[:PREVIEW_ROWS]
-    ]
-    return ImportReport(
-        total=len(sheet.rows),
-        errors=errors,
-        preview=preview,
-        saved=saved,
-        unchanged=result.totals.get("skip", 0),
-        header_row=sheet.header_row,
-        rows=sheet.cells,
-        sheet_title=sheet.title,
-    )
+    return dataset, numbers
 
 
-def _result_errors(result, resource, numbers, ledger) -> list[CellError]:
+def _result_errors(result, resource, numbers, ledger, sheet: str) -> list[CellError]:
     columns = {name: f.column_name for name, f in resource.fields.items()}
-    errors = [CellError(0, "", str(error.error)) for error in result.base_errors]
+    errors = [CellError(0, "", str(error.error), sheet) for error in result.base_errors]
     for index, row_errors in result.row_errors():
         for error in row_errors:
             errors.append(
@@ -470,45 +587,48 @@ def _result_errors(result, resource, numbers, ledger) -> list[CellError]:
                     numbers[index - 1],
                     "",
                     _("This row could not be saved: %(error)s") % {"error": error.error},
+                    sheet,
                 )
             )
     for invalid in result.invalid_rows:
         for name, messages in invalid.error_dict.items():
             column = ledger.key_columns[-1] if name == NON_FIELD_ERRORS else columns.get(name, name)
             for message in messages:
-                errors.append(CellError(numbers[invalid.number - 1], column, str(message)))
+                errors.append(CellError(numbers[invalid.number - 1], column, str(message), sheet))
     return errors
 
 
 def annotated_workbook(report: ImportReport) -> bytes:
-    """The uploaded sheet given back with an error column, for correcting it in Excel or WPS.
+    """The uploaded sheets given back with an error column, for correcting them in Excel or WPS.
 
     Written from the values read for the check, not by parsing the upload again, so it costs
-    no more than the check did; formatting and other sheets are not carried over. No text
-    in it runs as a formula.
+    no more than the check did; formatting and the sheets not imported (a summary) are not
+    carried over. No text in it runs as a formula.
     """
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(report.sheet_title or None)
-    width = max((len(row) for row in report.rows), default=0)
-    sheet.column_dimensions[get_column_letter(width + 1)].width = 60
-    by_row: dict[int, list[str]] = {}
-    for error in report.errors:
-        text = f"{error.column}：{error.message}" if error.column else error.message
-        by_row.setdefault(error.row or report.header_row, []).append(text)
     fill = PatternFill("solid", fgColor="FFE0E0")
-    for number, values in enumerate(report.rows, start=1):
-        cells = [text_cell(sheet, value) for value in values]
-        messages = "；".join(by_row.get(number, []))
-        note = None
-        if number == report.header_row:
-            note = text_cell(sheet, f"{_('Errors')}：{messages}" if messages else _("Errors"))
-            note.font = Font(bold=True, color="C00000")
-        elif messages:
-            note = text_cell(sheet, messages)
-            note.fill = fill
-        if note is not None:
-            cells += [None] * (width - len(values)) + [note]
-        sheet.append(cells)
+    for read in report.sheets:
+        sheet = workbook.create_sheet(read.title or None)
+        width = max((len(row) for row in read.rows), default=0)
+        sheet.column_dimensions[get_column_letter(width + 1)].width = 60
+        by_row: dict[int, list[str]] = {}
+        for error in report.errors:
+            if error.sheet == read.title:
+                text = f"{error.column}：{error.message}" if error.column else error.message
+                by_row.setdefault(error.row or read.header_row, []).append(text)
+        for number, values in enumerate(read.rows, start=1):
+            cells = [text_cell(sheet, value) for value in values]
+            messages = "；".join(by_row.get(number, []))
+            note = None
+            if number == read.header_row:
+                note = text_cell(sheet, f"{_('Errors')}：{messages}" if messages else _("Errors"))
+                note.font = Font(bold=True, color="C00000")
+            elif messages:
+                note = text_cell(sheet, messages)
+                note.fill = fill
+            if note is not None:
+                cells += [None] * (width - len(values)) + [note]
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import jobs
 from core.attachments import CheckedFile
-from core.imports import ImportReport, Ledger, WorkbookError, get_ledger, run_import
+from core.imports import ImportReport, Ledger, WorkbookError, describe, get_ledger, run_import
 from core.jobs import JobError
 from core.models import Attachment, Job, Notification, ReminderPolicy, Upload, Webhook
 from core.outbound import Refused, check_url
@@ -103,11 +103,7 @@ def _import_job(job: Job, progress) -> str:
         raise JobError(str(exc)) from None
     if not report.ok:
         # The data changed between the preview and now: name the first problems.
-        problems = []
-        for error in report.errors[:5]:
-            where = _("row %(row)d") % {"row": error.row} if error.row else _("file")
-            column = f" {error.column}" if error.column else ""
-            problems.append(f"{where}{column}：{error.message}")
+        problems = [describe(error, sheets=report.several_sheets) for error in report.errors[:5]]
         summary = _("%(count)d errors; nothing was saved.") % {"count": len(report.errors)}
         raise JobError(summary + "；".join(problems))
     return _("%(count)d rows imported, %(unchanged)d unchanged.") % {

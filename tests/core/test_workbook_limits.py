@@ -142,7 +142,7 @@ class TestRowsAndColumns:
         book.save(buffer)
         report = _post(client_for("office"), buffer.getvalue()).context["report"]
         assert report.ok and report.total == 5
-        assert max(len(row) for row in report.rows) <= imports.MAX_COLUMNS
+        assert max(len(row) for row in report.sheets[0].rows) <= imports.MAX_COLUMNS
 
 
 def _with_part(content: bytes, name: str, data: bytes) -> bytes:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.scoping import system_actor
-from core.imports import WorkbookError, get_ledger, ledgers, run_import
+from core.imports import WorkbookError, describe, get_ledger, ledgers, run_import
 from core.services import ledger_options
 
 
@@ -17,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=[ledger.kind for ledger in ledgers()])
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check only, save nothing")
-        parser.add_argument("--unit", help="the branch a ledger belongs to (its code)")
-        parser.add_argument("--period", help="the period of a ledger: 2026, 2026H1 or 2026H2")
+        parser.add_argument(
+            "--unit",
+            help="the branch a ledger belongs to (its code); without it, each sheet's title names its branch",
+        )
+        parser.add_argument("--period", help="with --unit, the period of a ledger: 2026, 2026H1 or 2026H2")
         parser.add_argument(
             "--user",
             help="import with this account's scope (default: the whole organisation)",
@@ -43,9 +46,7 @@ class Command(BaseCommand):
         except WorkbookError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         for error in report.errors:
-            where = _("row %(row)d") % {"row": error.row} if error.row else _("file")
-            column = f" {error.column}" if error.column else ""
-            self.stderr.write(f"{file}: {where}{column}: {error.message}")
+            self.stderr.write(f"{file}: {describe(error, sheets=report.several_sheets)}")
         if report.errors:
             raise CommandError(_("%(count)d errors; nothing was saved.") % {"count": len(report.errors)})
         if dry_run:
