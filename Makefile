@@ -21,9 +21,18 @@ $(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
 
 install: $(VENV)/.installed $(CATALOGUE).mo
 
+# No beat runs without Redis: the reminder scan runs once before the server starts, then
+# every REMINDER_EVERY seconds beside it, and the loop is killed when the server stops
+# (Ctrl-C included). Only the count of each scan is shown.
+REMINDER_EVERY ?= 900
+
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
+	$(MANAGE) send_reminders | tail -n 1
+	( trap 'kill $$s 2>/dev/null; exit' TERM; \
+	  while :; do sleep $(REMINDER_EVERY) & s=$$!; wait $$s; $(MANAGE) send_reminders | tail -n 1; done ) & \
+	loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 lint: install

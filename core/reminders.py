@@ -30,6 +30,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import short_date
 from core.models import Channel, DeliveryStatus, Notification, ReminderPolicy, Webhook
 from core.outbound import Rejected, post_json
 
@@ -56,6 +57,7 @@ class Deadline:
     unit_id: int
     link: str = ""
     owners: tuple[int, ...] = ()  # users who owe it besides the unit's secretaries
+    who: str = ""  # the member it belongs to, if not the branch itself: named on the board
 
 
 @dataclass
@@ -197,7 +199,7 @@ def plan(now: datetime.datetime) -> list[Notification]:
             recipient_id=user_id,
             unit_id=deadline.unit_id,
             title=f"【{_stage_label(stage)}】{who.name}：{deadline.title}"[:200],
-            body=due_on % {"due": f"{deadline.due:%Y-%m-%d}"},
+            body=due_on % {"due": short_date(deadline.due)},
             link=deadline.link,
             scheduled_for=release,
             created_at=now,
@@ -321,10 +323,14 @@ def deliver(now: datetime.datetime, fresh: list[Notification] = ()) -> list[Noti
     return claimed
 
 
-def _digest(notifications: list[Notification]) -> str:
-    return "\n".join(
-        f"· {n.title}（{settings.SITE_URL}{n.link}）" if n.link else f"· {n.title}" for n in notifications
-    )
+def _digest(notifications: list[Notification], *, bodies: bool = False) -> str:
+    """One line per message; e-mails add each message's text (a return comment, a due date) below it."""
+    lines = []
+    for n in notifications:
+        lines.append(f"· {n.title}（{settings.SITE_URL}{n.link}）" if n.link else f"· {n.title}")
+        if bodies:
+            lines.extend(f"  {line}" for line in n.body.splitlines())
+    return "\n".join(lines)
 
 
 def _send_emails(by_recipient: dict[int, list[Notification]], now) -> None:
@@ -336,7 +342,9 @@ def _send_emails(by_recipient: dict[int, list[Notification]], now) -> None:
             if len(group) == 1
             else _("%(count)d reminders from the portal") % {"count": len(group)}
         )
-        message = EmailMessage(subject, _digest(group), to=[addresses[recipient_id]], connection=connection)
+        message = EmailMessage(
+            subject, _digest(group, bodies=True), to=[addresses[recipient_id]], connection=connection
+        )
         try:
             message.send()
         except OSError as exc:  # SMTP down: these wait for a later scan
@@ -471,6 +479,57 @@ def remind_now(*, unit, deadlines: list[Deadline], now: datetime.datetime | None
     before = Notification.objects.filter(key=f"manual:{unit.pk}:{today}").count()
     record(planned)
     return Notification.objects.filter(key=f"manual:{unit.pk}:{today}").count() - before
+
+
+DECISION = "decision"  # the stage of every decision notice
+
+
+def decision_notify(*, unit, key: str, title: str, body: str, link: str, now=None) -> None:
+    """Tell a branch's secretaries of a decision on what it submitted: a report adopted or
+    returned, a rectification reply returned, a circular issued.
+
+    Call it inside the deciding service's transaction, so that the messages are written, or
+    rolled back, with the decision. `key` names the decision ("report:12:review:…"): a
+    decision is told once, however often the request is retried. Inbox messages are
+    delivered at once; e-mails (to those with an address and e-mail reminders on) go out as
+    reminders do, by the scan enqueued once the transaction commits, held 21:00–08:00.
+    """
+    if Notification.objects.filter(key=key, stage=DECISION).exists():
+        return
+    who = responsibles({unit.pk}).get(unit.pk)
+    if who is None or not who.secretaries:
+        return
+    now = now or timezone.now()
+    release = release_time(now)
+    delivered = {"status": DeliveryStatus.SENT, "sent_at": now, "attempts": 1} if release == now else {}
+    emails = _email_addresses(set(who.secretaries))
+    planned = []
+    for user_id in who.secretaries:
+        common = {
+            "key": key,
+            "stage": DECISION,
+            "unit_id": unit.pk,
+            "title": title[:200],
+            "body": body,
+            "link": link,
+            "scheduled_for": release,
+            "created_at": now,
+            "target": f"user:{user_id}",
+            "recipient_id": user_id,
+        }
+        planned.append(Notification(channel=Channel.INBOX, **common, **delivered))
+        if user_id in emails:
+            planned.append(Notification(channel=Channel.EMAIL, **common))
+    record(planned)  # the unique constraint keeps a racing retry from writing them twice
+    if emails:
+        transaction.on_commit(_send_soon, robust=True)
+
+
+def _send_soon() -> None:
+    """A scan sends the e-mails now; with Redis down the next beat scan does (on_commit logs the error)."""
+    from core.tasks import scan_reminders  # late, as in reminder_views: the tasks load core.services
+
+    scan_reminders.delay()
 
 
 def webhook_test(hook: Webhook) -> None:

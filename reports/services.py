@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.reminders import decision_notify
 from core.services import attachment_add
 from reports.models import Report, ReportStatus
 from reports.slots import slot_for
@@ -44,4 +47,20 @@ def report_review(*, actor, report: Report, adopt: bool, note: str = "") -> Repo
     else:
         report.return_comment = note
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "adoption_note", "return_comment"])
+    decision = (
+        _("The office adopted the report “%(title)s”.")
+        if adopt
+        else _("The office returned the report “%(title)s”: please revise it and submit it again.")
+    )
+    lines = [decision % {"title": report.title}]
+    if note:
+        lines.append((_("Where it was used: %(note)s") if adopt else _("Comment: %(note)s")) % {"note": note})
+    decision_notify(
+        unit=report.unit,
+        # A report is reviewed again after each resubmission: each review is its own decision.
+        key=f"report:{report.pk}:review:{report.reviewed_at:%Y%m%d%H%M%S%f}",
+        title=f"【{report.get_status_display()}】{report.title}",
+        body="\n".join(lines),
+        link=reverse("reports:detail", args=[report.pk]),
+    )
     return report
