@@ -206,6 +206,12 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
+        # People are known by name; the login name is account business (see account_label).
+        return self.full_name or self.username
+
+    @property
+    def account_label(self) -> str:
+        """The name with the login name, for the account pages where both matter."""
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
 
     @cached_property

@@ -59,7 +59,7 @@ def user_create_view(request):
             phone=data["phone"],
             email=data["email"],
         )
-        messages.success(request, _("Account %(name)s created.") % {"name": user})
+        messages.success(request, _("Account %(name)s created.") % {"name": user.account_label})
         return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New account")})
 
@@ -98,7 +98,7 @@ def user_edit(request, pk: int):
         else:
             messages.success(request, _("Account updated."))
             return redirect("accounts:user_detail", pk=account.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "title": account})
+    return render(request, "accounts/user_form.html", {"form": form, "title": account.account_label})
 
 
 @login_required
@@ -108,9 +108,9 @@ def user_set_password(request, pk: int):
     form = SetPasswordForm(account, request.POST or None)
     if request.method == "POST" and form.is_valid():
         password_set(user=account, password=form.cleaned_data["new_password1"])
-        messages.success(request, _("New password set for %(name)s.") % {"name": account})
+        messages.success(request, _("New password set for %(name)s.") % {"name": account.account_label})
         return redirect("accounts:user_detail", pk=account.pk)
-    title = _("Set a new password for %(name)s") % {"name": account}
+    title = _("Set a new password for %(name)s") % {"name": account.account_label}
     return render(request, "accounts/user_form.html", {"form": form, "title": title})
 
 

@@ -5,11 +5,19 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import OrgUnit
 from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, READ_ROLES, own_q, subtree_q
 from accounts.validators import plain_text_validator
+
+# A mobile number (11 digits from 1, optionally after +86) or a landline: area code 0 + 2–3
+# digits, an optional "-", 7–8 digits, an optional extension after "-" or 转.
+phone_validator = RegexValidator(
+    r"^(?:(?:\+86[- ]?)?1\d{10}|0\d{2,3}-?\d{7,8}(?:(?:-|转)\d{1,6})?)$",
+    _("Enter a mobile number (11 digits) or a landline number with its area code, e.g. 0731-84561234."),
+)
 
 
 class Position(models.TextChoices):
@@ -41,7 +49,7 @@ class Member(models.Model):
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
     )
-    name = models.CharField(_("name"), max_length=50, validators=[plain_text_validator])
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, validators=[plain_text_validator])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     position = models.CharField(
         _("position"), max_length=20, choices=Position.choices, default=Position.MEMBER
@@ -50,7 +58,7 @@ class Member(models.Model):
         _("phone"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^[0-9+\- ]{5,20}$", _("Enter a valid phone number."))],
+        validators=[phone_validator],
     )
     joined_on = models.DateField(_("date joined the Party"), null=True, blank=True)
     user = models.OneToOneField(

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Level, OrgUnit
 from commitments.models import Commitment, PeriodLock
+from core.dates import short_date
 from core.periods import Period
 from core.reminders import Deadline, register_source
 
@@ -47,19 +48,20 @@ def commitment_deadlines(today: datetime.date, units, until: datetime.date):
     # Fetched at once: through a server-side cursor PostgreSQL plans for the first rows and
     # the whole scan takes four times as long.
     open_items = open_items.values_list(
-        "pk", "content", "deadline", "letter__unit_id", "letter__member__user_id"
+        "pk", "content", "deadline", "letter__unit_id", "letter__member__user_id", "letter__member__name"
     )
     # A commitment's page is /commitments/<pk>/: built once, not reversed 100,000 times.
     detail = reverse("commitments:detail", args=[0]).removesuffix("0/")
-    for pk, content, deadline, unit_id, member_user in open_items:
+    for pk, content, deadline, unit_id, member_user, member_name in open_items:
         yield Deadline(
             key=f"commitment:{pk}",
             kind="承诺事项",
-            title=f"承诺事项「{content[:30]}」完成时限 {deadline:%Y-%m-%d}",
+            title=f"承诺事项「{content[:30]}」完成时限 {short_date(deadline)}",
             due=deadline,
             unit_id=unit_id,
             link=f"{detail}{pk}/",
             owners=(member_user,) if member_user else (),
+            who=member_name or "",
         )
 
 
@@ -76,7 +78,7 @@ def ledger_filing_deadlines(today: datetime.date, units, until: datetime.date):
         yield Deadline(
             key=f"ledger:{unit_id}:{last.code}",
             kind="承诺践诺台账",
-            title=f"承诺践诺台账（{last.label}）报送截止 {due:%Y-%m-%d}",
+            title=f"承诺践诺台账（{last.label}）报送截止 {short_date(due)}",
             due=due,
             unit_id=unit_id,
             link=link,

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import OrgUnit
 from accounts.scoping import MANAGE_ROLES, own_q, subtree_q
@@ -208,7 +209,7 @@ class Notification(models.Model):
         db_index=False,
     )
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
+    body = models.TextField(pgettext_lazy("notification", "message"), blank=True)
     link = models.CharField(max_length=300, blank=True)
     scheduled_for = models.DateTimeField(_("to be sent at"))
     status = models.CharField(

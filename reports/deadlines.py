@@ -7,6 +7,7 @@ import datetime
 
 from django.urls import reverse
 
+from core.dates import short_date
 from core.reminders import Deadline, register_source
 from reports.selectors import branches_owing
 from reports.slots import previous_slot, slot_on_or_after
@@ -23,7 +24,7 @@ def report_slot_deadlines(today: datetime.date, units, until: datetime.date):
             yield Deadline(
                 key=f"report:{unit_id}:{slot:%Y-%m-%d}",
                 kind="信息报送",
-                title=f"信息报送日 {slot:%Y-%m-%d}",
+                title=f"信息报送日 {short_date(slot)}",
                 due=slot,
                 unit_id=unit_id,
                 link=link,

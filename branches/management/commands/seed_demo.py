@@ -41,6 +41,19 @@ MEMBERS_PER_BRANCH = 25
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉兰志强海燕春生德明"
+# Given-name characters read as a woman's or a man's; the first such character decides.
+FEMALE_CHARS = set("芳娜秀英静丽艳娟兰霞桂红梅玉燕")
+MALE_CHARS = set("伟强磊军勇杰涛刚建国志德生")
+
+
+def gender_of(name: str) -> str | None:
+    for char in name[1:]:
+        if char in FEMALE_CHARS:
+            return Gender.FEMALE
+        if char in MALE_CHARS:
+            return Gender.MALE
+    return None
+
 
 # username, full name, role, unit code, member to link (unit code, position) or None
 ACCOUNTS = [
@@ -68,6 +81,7 @@ class Command(BaseCommand):
         units = self._units()
         self._members(units)
         self._accounts(units)
+        self._genders(units)
         self._responsibilities(units)
         call_command("seed_commitments", stdout=self.stdout)
         call_command("seed_reports", stdout=self.stdout)
@@ -106,7 +120,7 @@ class Command(BaseCommand):
                 Member.objects.create(
                     unit=unit,
                     name=name,
-                    gender=rng.choice([Gender.MALE, Gender.FEMALE]),
+                    gender=rng.choice([Gender.MALE, Gender.FEMALE]),  # _genders() corrects it by name
                     position=positions[index] if index < len(positions) else Position.MEMBER,
                     phone=f"139{rng.randrange(10**8):08d}",
                     joined_on=datetime.date(
@@ -145,6 +159,17 @@ class Command(BaseCommand):
                 ended_on=None,
                 defaults={"started_on": datetime.date(2026, 1, 5)},
             )
+
+    def _genders(self, units: dict[str, OrgUnit]) -> None:
+        """Give names that read as a woman's or a man's that gender: members are drawn at random,
+        a member renamed after an account keeps the old name's, and earlier runs left them so."""
+        wrong = []
+        for member in Member.objects.filter(unit__in=units.values()).only("pk", "name", "gender"):
+            gender = gender_of(member.name)
+            if gender and member.gender != gender:
+                member.gender = gender
+                wrong.append(member)
+        Member.objects.bulk_update(wrong, ["gender"])
 
     def _responsibilities(self, units: dict[str, OrgUnit]) -> None:
         organ = units["LS-JG"]
