@@ -13,6 +13,8 @@ def navigation(request):
     if not user.is_authenticated:
         return {}
     return {
+        # Units the user reads: the tree, reports and ledger exports list nothing else.
+        "nav_units": SimpleLazyObject(OrgUnit.objects.visible_to(user).exists),
         "nav_office": SimpleLazyObject(OrgUnit.objects.writable_by(user).exists),
         "nav_liaison": SimpleLazyObject(liaison_leaders(user).exists),
         "nav_unread": SimpleLazyObject(

@@ -43,6 +43,8 @@ class MemberForm(forms.ModelForm):
         accounts = User.objects.visible_to(actor)
         if accounts.exists():
             self.fields["user"].queryset = accounts
+            # Picking a login account: the login name tells two namesakes apart.
+            self.fields["user"].label_from_instance = lambda account: account.account_label
         else:
             del self.fields["user"]  # only the office links members to login accounts
 

@@ -176,7 +176,12 @@ def member_detail(request, pk: int):
 
 
 def _member_form(request, member: Member | None):
-    form = MemberForm(request.POST or None, instance=member, actor=request.user)
+    initial = {}
+    if member is None:
+        own = list(OrgUnit.objects.of_secretary(request.user).branches()[:2])
+        if len(own) == 1:
+            initial["unit"] = own[0].pk  # a secretary adds members to its own branch
+    form = MemberForm(request.POST or None, instance=member, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = member_save(member=form.instance)
         messages.success(request, _("Member %(name)s saved.") % {"name": saved.name})

@@ -35,6 +35,8 @@ def _period_field(**kwargs) -> forms.ChoiceField:
 class CommitmentForm(forms.ModelForm):
     owner = forms.ChoiceField(label=_("Committed by"))
     period = _period_field()
+    # Whose commitment it is comes first, as on the ledger (承诺单位/承诺人).
+    field_order = ["owner", "period"]
 
     class Meta:
         model = Commitment
@@ -142,7 +144,7 @@ class CommitmentFilterForm(forms.Form):
 
 class LedgerExportForm(forms.Form):
     period = _period_field()
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    unit = UnitChoiceField(label=_("Organisation unit"), queryset=None)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +154,7 @@ class LedgerExportForm(forms.Form):
 
 class PeriodLockForm(forms.Form):
     period = _period_field()
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    unit = UnitChoiceField(label=_("Organisation unit"), queryset=None)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("commitments/export/", views.ledger_export, name="export"),
     path("commitments/locks/", views.period_locks, name="locks"),
     path("board/<slug:code>/", views.public_board, name="board"),
+    path("board/<slug:code>/poster/", views.public_board_poster, name="board_poster"),
 ]

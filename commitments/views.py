@@ -7,9 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from segno import make_qr
 
 from accounts.models import OrgUnit, normalise_code
 from accounts.scoping import get_for_user, require
@@ -172,9 +175,12 @@ def letter_list(request):
         .select_related("unit", "member")
         .order_by("unit__path", "member__name")
     )
-    return render(
-        request, "commitments/letter_list.html", {"letters": letters, "period": Period.parse(period)}
-    )
+    unit = None
+    if request.GET.get("unit"):  # a branch page's link: that branch and the groups below it
+        unit = get_for_user(OrgUnit, request.user, request.GET["unit"])
+        letters = letters.filter(unit__path__under=unit.path)
+    context = {"letters": letters, "period": Period.parse(period), "unit": unit}
+    return render(request, "commitments/letter_list.html", context)
 
 
 @login_required
@@ -231,7 +237,11 @@ def ledger_export(request):
         else:
             job_enqueue(job)
         return redirect("core:job_detail", pk=job.pk)
-    return render(request, "branches/form.html", {"form": form, "title": _("Export the commitment ledger")})
+    return render(
+        request,
+        "branches/form.html",
+        {"form": form, "title": _("Export the commitment ledger"), "submit_label": _("Export")},
+    )
 
 
 @login_required
@@ -279,6 +289,20 @@ def public_board(request, code: str):
     page = Paginator(commitments, PER_PAGE).get_page(request.GET.get("page"))
     context = {"unit": unit, "page": page, "period": _safe_period(period), "statuses": Status}
     return render(request, "commitments/board.html", context)
+
+
+def public_board_poster(request, code: str):
+    """A printable sheet for the 公开栏: the public board's address and its QR code.
+
+    The board is public, so is its address; the QR code is drawn here (SVG, no image
+    service) because township intranets reach no outside site.
+    """
+    unit = get_object_or_404(OrgUnit, code=normalise_code(code))
+    address = request.build_absolute_uri(reverse("commitments:board", args=[unit.code]))
+    svg = make_qr(address, error="m").svg_inline(scale=8, border=2, omitsize=True)
+    # segno writes the whole SVG itself from the encoded address: no user text in it.
+    context = {"unit": unit, "address": address, "qr_svg": mark_safe(svg)}  # noqa: S308
+    return render(request, "commitments/board_poster.html", context)
 
 
 def _safe_period(code: str) -> Period | None:

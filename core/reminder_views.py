@@ -21,8 +21,14 @@ from accounts.scoping import get_for_user, require
 from core.forms import PolicyForm, WebhookForm
 from core.models import DeliveryStatus, Notification, ReminderPolicy, Webhook
 from core.outbound import failure_reason
-from core.reminders import open_deadlines, remind_now, webhook_test
+from core.reminders import open_deadlines, remind_now, responsibles, webhook_test
 from core.services import notification_mark_read, reminder_policy_save, webhook_delete, webhook_save
+
+# What the board lists and what "remind now" sends: the same deadlines, due within a week
+# or overdue, so a secretary is never reminded of an item the office did not see.
+BOARD_AHEAD = datetime.timedelta(days=7)
+# A board of more branches than this opens folded, one line per branch (phones scroll less).
+BOARD_OPEN_UP_TO = 8
 
 
 def _kick_sender() -> None:
@@ -64,7 +70,7 @@ def board(request):
     # subtree and the coming week only (no recipients, no messages compared). A cached scan
     # would go on listing, for up to 15 minutes, what a branch has just filed.
     by_unit: dict[int, list] = {}
-    for deadline in open_deadlines(today, units, until=today + datetime.timedelta(days=7)):
+    for deadline in open_deadlines(today, units, until=today + BOARD_AHEAD):
         by_unit.setdefault(deadline.unit_id, []).append(deadline)
     rows = [
         (unit, sorted(by_unit[unit.pk], key=lambda d: d.due))
@@ -75,7 +81,20 @@ def board(request):
     reminded = set(
         Notification.objects.filter(key__in=manual_keys).order_by().values_list("unit_id", flat=True)
     )
-    return render(request, "core/board.html", {"rows": rows, "today": today, "reminded": reminded})
+    # Told before the click: "remind now" reaches a branch only through its secretary's account.
+    people = responsibles(set(by_unit))
+    no_secretary = {
+        unit_id for unit_id in by_unit if unit_id not in people or not people[unit_id].secretaries
+    }
+    context = {
+        "rows": rows,
+        "today": today,
+        "reminded": reminded,
+        "no_secretary": no_secretary,
+        "without_secretary": [unit for unit, _deadlines in rows if unit.pk in no_secretary],
+        "folded": len(rows) > BOARD_OPEN_UP_TO,
+    }
+    return render(request, "core/board.html", context)
 
 
 @login_required
@@ -83,7 +102,8 @@ def board(request):
 def board_remind(request, pk: int):
     require(OrgUnit.objects.writable_by(request.user))
     unit = get_for_user(OrgUnit, request.user, pk, need="writable_by")
-    deadlines = open_deadlines(timezone.localdate(), OrgUnit.objects.filter(pk=unit.pk))
+    today = timezone.localdate()
+    deadlines = open_deadlines(today, OrgUnit.objects.filter(pk=unit.pk), until=today + BOARD_AHEAD)
     try:
         created = remind_now(unit=unit, deadlines=deadlines)
     except ValidationError as exc:

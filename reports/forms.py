@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Level, OrgUnit
 from branches.forms import UnitChoiceField
@@ -10,6 +11,8 @@ from core.forms import EvidenceField
 from reports.models import Category, Report, ReportStatus
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH_WIDGET = forms.TextInput(attrs={"type": "month"})
+MONTH = r"^\d{4}-\d{2}$"  # what a browser's month picker sends
 
 
 def reporting_branches(user):
@@ -32,15 +35,16 @@ class ReportForm(forms.ModelForm):
         units = list(self.fields["unit"].queryset[:2])
         if len(units) == 1 and not self.instance.unit_id:
             self.initial["unit"] = units[0].pk  # a secretary writes for its own branch
-        if not self.instance.pk and actor.full_name:
-            self.fields["authors"].initial = actor.full_name
+        if not self.instance.pk and not self.instance.authors and actor.full_name:
+            # In `initial`: the blank instance's own value would win over the field's.
+            self.initial["authors"] = actor.full_name
 
 
 class ReportFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     unit = UnitChoiceField(label=_("Unit (and below)"), queryset=None, required=False)
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All"))] + Category.choices, required=False
+        label=pgettext_lazy("report", "Category"), choices=[("", _("All"))] + Category.choices, required=False
     )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All"))] + ReportStatus.choices, required=False
@@ -93,8 +97,17 @@ class MonthsForm(forms.Form):
         required=False,
         help_text=_("2026-11, or a range such as 2026-01:2026-11"),
     )
+    start = forms.RegexField(label=_("From month"), regex=MONTH, required=False, widget=MONTH_WIDGET)
+    end = forms.RegexField(label=_("To month"), regex=MONTH, required=False, widget=MONTH_WIDGET)
     unit = UnitChoiceField(label=_("Unit (and below)"), queryset=None, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.visible_to(actor)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start or end:  # the pickers; `months` ("2026-01:2026-11") still serves older links
+            data["months"] = f"{start or end}:{end or start}"
+        return data

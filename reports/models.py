@@ -51,6 +51,17 @@ class ReportQuerySet(models.QuerySet):
         """Reports `user` adopts or returns once submitted: those of the units it manages."""
         return self.submitted().filter(subtree_q(user, "unit__path", MANAGE_ROLES))
 
+    def resubmittable_by(self, user) -> ReportQuerySet:
+        """Returned reports `user` edits and sends again: only their branch, not the office.
+
+        The office returned the report to the branch; answering its own comment would leave
+        the branch out of the loop, so its role here is review, not keeping.
+        """
+        branch_roles = [role for role in KEEP_ROLES if role not in MANAGE_ROLES]
+        return self.visible_to(user).filter(
+            subtree_q(user, "unit__path", branch_roles), status=ReportStatus.RETURNED
+        )
+
     def submitted(self) -> ReportQuerySet:
         return self.exclude(status=ReportStatus.DRAFT)
 

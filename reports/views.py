@@ -42,10 +42,20 @@ def report_create(request):
 
 @login_required
 def report_edit(request, pk: int):
-    report = get_for_user(Report, request.user, pk, need="writable_by")
-    if not report.editable:
-        raise PermissionDenied  # submitted reports change only after being returned
+    report = get_for_user(Report, request.user, pk, need="writable_by", ask=["resubmittable_by"])
+    if not _may_change(report):
+        raise PermissionDenied
     return _report_form(request, report)
+
+
+def _may_change(report: Report) -> bool:
+    """A draft is kept by whoever writes for its branch; a returned report only by the branch.
+
+    Submitted and adopted reports change only after being returned.
+    """
+    if report.status == ReportStatus.RETURNED:
+        return report.may["resubmittable_by"]
+    return report.status == ReportStatus.DRAFT and report.may["writable_by"]
 
 
 def _report_form(request, report: Report):
@@ -64,7 +74,7 @@ def _report_form(request, report: Report):
 
 @login_required
 def report_detail(request, pk: int):
-    report = get_for_user(Report, request.user, pk, ask=["writable_by", "reviewable_by"])
+    report = get_for_user(Report, request.user, pk, ask=["writable_by", "reviewable_by", "resubmittable_by"])
     can_write = report.may["writable_by"]
     versions = []
     if can_write:
@@ -76,7 +86,7 @@ def report_detail(request, pk: int):
     context = {
         "report": report,
         "attachments": Attachment.objects.for_objects([report]),
-        "can_write": can_write,
+        "can_change": _may_change(report),
         "review_form": ReviewForm()
         if report.may["reviewable_by"] and report.status == ReportStatus.SUBMITTED
         else None,
@@ -88,7 +98,9 @@ def report_detail(request, pk: int):
 @login_required
 @require_POST
 def report_send(request, pk: int):
-    report = get_for_user(Report, request.user, pk, need="writable_by")
+    report = get_for_user(Report, request.user, pk, need="writable_by", ask=["resubmittable_by"])
+    if report.status == ReportStatus.RETURNED and not report.may["resubmittable_by"]:
+        raise PermissionDenied
     try:
         report_submit(actor=request.user, report=report)
     except ValidationError as exc:
@@ -141,6 +153,12 @@ def _months(request):
         first, last = parse_months(text)
     except JobError:
         first, last = parse_months(f"{today:%Y-%m}")
+    # The pickers show the months the page covers, however they were asked for.
+    shown = request.GET.copy()
+    shown.pop("months", None)
+    shown.update({"start": f"{first:%Y-%m}", "end": f"{last:%Y-%m}"})
+    form = MonthsForm(shown, actor=request.user)
+    form.is_valid()
     return form, first, last, unit
 
 

@@ -1,0 +1,25 @@
+// Long choice lists (a responsible person among 300 members, a unit among 500) become
+// searchable: type part of a name instead of scrolling. Short lists stay plain selects.
+"use strict";
+(function () {
+  var LONG = 15;
+  var noMatch = document.body.dataset.noMatch || "";
+  document.querySelectorAll("select:not([multiple])").forEach(function (select) {
+    if (select.options.length <= LONG || select.tomselect) {
+      return;
+    }
+    new TomSelect(select, {
+      maxOptions: null, // every match, not the first 50
+      refreshThrottle: 0, // filter at each keystroke: a few hundred options filter at once
+      allowEmptyOption: true,
+      render: {
+        no_results: function () {
+          var div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = noMatch;
+          return div;
+        },
+      },
+    });
+  });
+})();
