@@ -40,9 +40,7 @@ def letter_docx(letter, commitments) -> bytes:
             line += f"；{_('Measurable target')}：{item.target}"
         _paragraph(document, line)
     _paragraph(document, "以上承诺，请党员群众监督。")
-    # A member signs the letter; a branch puts its seal on it.
-    signer = "承诺人（签名）" if letter.member_id else "承诺单位（盖章）"
-    signature = _paragraph(document, f"{signer}：{BLANK}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    signature = _paragraph(document, f"{letter.signer_label}：{BLANK}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     signature.paragraph_format.space_before = Pt(32)
     signed = long_date(letter.signed_on) if letter.signed_on else "　　年　　月　　日"
     _paragraph(document, f"日期：{signed}", align=WD_ALIGN_PARAGRAPH.RIGHT)

@@ -105,6 +105,11 @@ class CommitmentLetter(models.Model):
         return self.member.name if self.member_id else self.unit.name
 
     @property
+    def signer_label(self) -> str:
+        """The paper form's signature line: a member signs its letter, a branch seals it."""
+        return "承诺人（签名）" if self.member_id else "承诺单位（盖章）"
+
+    @property
     def period_obj(self) -> Period:
         return Period.parse(self.period)
 

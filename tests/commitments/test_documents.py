@@ -85,3 +85,9 @@ def test_ledger_rows_are_as_high_as_their_text(personas, units, period, make_com
     assert heights["分行承诺乙"] >= 5 * font_size
     assert heights[short.content] >= font_size
     assert heights[short.content] < heights["分行承诺乙"] < heights[long_content]
+
+
+def test_the_letter_page_and_its_word_file_sign_alike(client_for, units, make_commitment):
+    letter = make_commitment(units["LS0101"], content="签名测试").letter
+    page = client_for("secretary").get(reverse("commitments:letter", args=[letter.pk])).content.decode()
+    assert "承诺单位（盖章）：" in page and "日期：" in page
