@@ -21,5 +21,8 @@
         },
       },
     });
+    // The select stays in the page for the form's sake, clipped to nothing: assistive
+    // technology reads the combobox shown in its place, which carries the label.
+    select.setAttribute("aria-hidden", "true");
   });
 })();
