@@ -110,7 +110,7 @@ def test_notification_log_names_the_recipient_and_the_time(client_for, personas,
         status="sent",
     )
     page = _page(client_for("office"), "core:notification_log")
-    assert "<td>李建国</td>" in page
+    assert 'data-label="接收人">李建国</td>' in page
     assert "(leader)" not in page
     assert "11月23日 09:30" in page
 
