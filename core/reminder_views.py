@@ -14,14 +14,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from kombu.exceptions import OperationalError
 
 from accounts.models import OrgUnit
 from accounts.scoping import get_for_user, require
 from core.forms import PolicyForm, WebhookForm
 from core.models import DeliveryStatus, Notification, ReminderPolicy, Webhook
 from core.outbound import failure_reason
-from core.reminders import open_deadlines, remind_now, responsibles, webhook_test
+from core.reminders import open_deadlines, remind_now, responsibles, send_soon, webhook_test
 from core.services import notification_mark_read, reminder_policy_save, webhook_delete, webhook_save
 
 # What the board lists and what "remind now" sends: the same deadlines, due within a week
@@ -29,16 +28,6 @@ from core.services import notification_mark_read, reminder_policy_save, webhook_
 BOARD_AHEAD = datetime.timedelta(days=7)
 # A board of more branches than this opens folded, one line per branch (phones scroll less).
 BOARD_OPEN_UP_TO = 8
-
-
-def _kick_sender() -> None:
-    """Ask the worker to send now; with Redis down, the next beat scan sends it (nothing is lost)."""
-    from core.tasks import scan_reminders
-
-    try:
-        scan_reminders.delay()
-    except OperationalError:
-        pass
 
 
 @login_required
@@ -110,7 +99,7 @@ def board_remind(request, pk: int):
         messages.error(request, exc.messages[0])
         return redirect("core:board")
     if created:
-        _kick_sender()
+        send_soon()
         messages.success(request, _("%(unit)s reminded.") % {"unit": unit.name})
     else:
         messages.info(request, _("%(unit)s was already reminded today.") % {"unit": unit.name})

@@ -29,6 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from core.dates import short_date
 from core.models import Channel, DeliveryStatus, Notification, ReminderPolicy, Webhook
@@ -522,14 +523,17 @@ def decision_notify(*, unit, key: str, title: str, body: str, link: str, now=Non
             planned.append(Notification(channel=Channel.EMAIL, **common))
     record(planned)  # the unique constraint keeps a racing retry from writing them twice
     if emails:
-        transaction.on_commit(_send_soon, robust=True)
+        transaction.on_commit(send_soon)
 
 
-def _send_soon() -> None:
-    """A scan sends the e-mails now; with Redis down the next beat scan does (on_commit logs the error)."""
-    from core.tasks import scan_reminders  # late, as in reminder_views: the tasks load core.services
+def send_soon() -> None:
+    """Ask a worker to scan and send now; with Redis down the next beat scan sends it (nothing is lost)."""
+    from core.tasks import scan_reminders  # late: the tasks load core.services, which loads this module
 
-    scan_reminders.delay()
+    try:
+        scan_reminders.delay()
+    except OperationalError:
+        log.warning("broker unreachable: messages wait for the next scan")
 
 
 def webhook_test(hook: Webhook) -> None:
