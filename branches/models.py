@@ -186,3 +186,65 @@ class LiaisonPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader} → {self.branch}"
+
+
+class LeadingGroupPost(models.TextChoices):
+    HEAD = "head", _("Head of the leading group")
+    DEPUTY = "deputy", _("Deputy head of the leading group")
+    MEMBER = "member", _("Member of the leading group")
+
+
+class LeadingGroupMemberQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LeadingGroupMemberQuerySet:
+        return self.filter(subtree_q(user, "unit__path", READ_ROLES))
+
+    def writable_by(self, user) -> LeadingGroupMemberQuerySet:
+        return self.filter(subtree_q(user, "unit__path", MANAGE_ROLES))
+
+
+class LeadingGroupMember(models.Model):
+    """A seat of a unit's 创先争优活动领导小组 (组长, 副组长, 成员: seed 000 §一, seed 002 五).
+
+    The township's group approves circulars and, later, creation results: only a seat with a
+    login account can approve anything.
+    """
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="leading_group", verbose_name=_("unit")
+    )
+    post = models.CharField(_("post in the group"), max_length=10, choices=LeadingGroupPost.choices)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, validators=[plain_text_validator])
+    title = models.CharField(
+        _("office held"),
+        max_length=60,
+        blank=True,
+        validators=[plain_text_validator],
+        help_text=_("e.g. 镇党委书记"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leading_group_seats",
+        verbose_name=_("login account"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    objects = LeadingGroupMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leading group member")
+        verbose_name_plural = _("leading group members")
+        ordering = ["unit", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="unique_leading_group_seat",
+                violation_error_message=_("This person already sits in this leading group."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_post_display()} {self.name}"

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "branches",
     "commitments",
     "reports",
+    "inspections",
 ]
 
 MIDDLEWARE = [

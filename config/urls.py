@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("branches.urls")),
     path("", include("commitments.urls")),
     path("", include("reports.urls")),
+    path("", include("inspections.urls")),
 ]
