@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.navigation",
+                "inspections.context_processors.navigation",
             ],
         },
     },

@@ -93,7 +93,7 @@ class InspectionGroup(models.Model):
         verbose_name=_("group leader"),
     )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="inspection_groups", blank=True, verbose_name=_("members")
+        settings.AUTH_USER_MODEL, related_name="inspection_groups", blank=True, verbose_name=_("group members")
     )
     units = models.ManyToManyField(
         OrgUnit,
@@ -258,7 +258,7 @@ class Finding(models.Model):
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("inspection")
     )
-    category = models.CharField(_("category"), max_length=12, choices=FindingCategory.choices)
+    category = models.CharField(_("finding category"), max_length=12, choices=FindingCategory.choices)
     text = models.TextField(_("finding"), max_length=TEXT_LIMIT)
     promote = models.BooleanField(
         _("to promote"), default=False, help_text=_("Goes into the circular's good-practice section (推广).")
@@ -391,7 +391,7 @@ class Rectification(models.Model):
         verbose_name=_("issued by"),
     )
     issued_on = models.DateField(_("issued on"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("rectification deadline"))
     status = models.CharField(
         _("status"), max_length=10, choices=RectificationStatus.choices, default=RectificationStatus.OPEN
     )
@@ -718,7 +718,7 @@ class CircularReceipt(models.Model):
     """已阅: a branch's acknowledgement of an issued circular."""
 
     circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="receipts")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("branch"))
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving branch"))
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
