@@ -63,6 +63,11 @@ class Period:
             return _("second half of %(year)d") % {"year": self.year}
         return _("year %(year)d") % {"year": self.year}
 
+    @property
+    def wording(self) -> str:
+        """2026年上半年, 2026年下半年, 2026年全年: as ledger titles word the period."""
+        return f"{self.year}年" + {1: "上半年", 2: "下半年", None: "全年"}[self.half]
+
     def __contains__(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
 

@@ -1,4 +1,4 @@
-"""Writing Excel sheets that fit Chinese text."""
+"""Writing Excel sheets that fit Chinese text, and the official print style of the ledgers."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ from collections.abc import Iterable, Sequence
 from copy import copy
 from typing import Any
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.validators import FORMULA_PREFIXES
 
@@ -80,3 +85,126 @@ def text_cell(sheet, value: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet)
     set_text(cell, value)
     return cell
+
+
+# ---------------------------------------------------------------------------------------
+# The official print style of the ledgers (台账): one look for every ledger the portal writes.
+
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_FONT = Font(name="宋体", size=16, bold=True)
+HEADER_FONT = Font(name="宋体", size=11, bold=True)
+BODY_FONT = Font(name="宋体", size=10)
+HEADER_ROWS = 2  # the title and the column names
+TITLE_HEIGHT = 32
+
+# Named styles, registered once per workbook: a cell then takes its style by name, which
+# costs a fraction of assigning font, border and alignment objects cell by cell.
+TITLE, HEADER, TEXT, CENTRED = "ledger-title", "ledger-header", "ledger-text", "ledger-center"
+RATE, TOTAL, TOTAL_RATE = "ledger-rate", "ledger-total", "ledger-total-rate"
+PRINT_STYLES = {
+    TITLE: {"font": TITLE_FONT, "alignment": CENTER},
+    HEADER: {"font": HEADER_FONT, "alignment": CENTER, "border": BORDER},
+    TEXT: {"font": BODY_FONT, "alignment": WRAP, "border": BORDER},
+    CENTRED: {"font": BODY_FONT, "alignment": CENTER, "border": BORDER},
+    RATE: {"font": BODY_FONT, "alignment": CENTER, "border": BORDER, "number_format": "0.0%"},
+    TOTAL: {"font": HEADER_FONT, "alignment": CENTER, "border": BORDER},
+    TOTAL_RATE: {"font": HEADER_FONT, "alignment": CENTER, "border": BORDER, "number_format": "0.0%"},
+}
+
+
+def print_workbook() -> Workbook:
+    """A write-only workbook with the print style's named styles registered."""
+    workbook = Workbook(write_only=True)
+    for name, attributes in PRINT_STYLES.items():
+        workbook.add_named_style(NamedStyle(name=name, **attributes))
+    return workbook
+
+
+def styled_cell(sheet, value: Any, style: str = TEXT) -> WriteOnlyCell:
+    """A write-only cell in one of `PRINT_STYLES`, holding `value` as `set_text` writes it."""
+    cell = WriteOnlyCell(sheet)
+    cell.style = style  # first: a named style would reset the quote prefix
+    set_text(cell, value)
+    return cell
+
+
+def sheet_name(workbook: Workbook, name: str) -> str:
+    """`name` as a sheet may be called (no []:*?/\\, 31 characters), unique in `workbook`."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:28] or "Sheet"
+    taken = set(workbook.sheetnames)
+    candidate, number = clean, 2
+    while candidate in taken:
+        candidate, number = f"{clean[:25]}({number})", number + 1
+    return candidate
+
+
+def start_print_sheet(
+    workbook: Workbook,
+    name: str,
+    title: str,
+    columns: Sequence[str],
+    widths: Sequence[float],
+    *,
+    hidden_column: str | None = None,
+    key: str = "",
+):
+    """A sheet of `workbook` laid out as a printed form: A4 landscape fitted to the width,
+    the title merged over the columns, the column names repeated on every page and frozen.
+
+    `hidden_column` names a hidden last column (a record number that lets a re-imported row
+    find its record); `key` (say, the branch's code) is written in it on the title row, so
+    that a re-imported sheet is known even where two branches share a name. Rows follow
+    with `append_print_row`, from row `HEADER_ROWS + 1`.
+    """
+    sheet = workbook.create_sheet(sheet_name(workbook, name))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    last = get_column_letter(len(columns))
+    columns = list(columns)
+    if hidden_column is not None:
+        sheet.column_dimensions[get_column_letter(len(columns) + 1)].hidden = True
+        columns = [*columns, hidden_column]
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.print_title_rows = f"{HEADER_ROWS}:{HEADER_ROWS}"
+    sheet.print_options.horizontalCentered = True
+    sheet.freeze_panes = f"A{HEADER_ROWS + 1}"
+    sheet.print_area = f"A1:{last}1048576"
+    sheet.merged_cells.add(f"A1:{last}1")
+    sheet.row_dimensions[1].height = TITLE_HEIGHT
+    title_row = [styled_cell(sheet, title, TITLE)]
+    if key:
+        title_row += [None] * (len(columns) - 2) + [styled_cell(sheet, key)]
+    sheet.append(title_row)
+    sheet.append([styled_cell(sheet, column, HEADER) for column in columns])
+    return sheet
+
+
+def print_row_cells(sheet, styles: Sequence[str]) -> tuple[list[WriteOnlyCell], RowDimension]:
+    """The styled cells and the row dimension that carry every row of a sheet (`append_print_row`)."""
+    return [styled_cell(sheet, None, style) for style in styles], RowDimension(sheet)
+
+
+def append_print_row(
+    sheet, cells: Sequence[WriteOnlyCell], dimension: RowDimension, values, row: int, widths
+) -> None:
+    """Write row number `row` through styled cells made once per sheet, as high as its text.
+
+    A write-only sheet writes an appended row at once, so the same styled cells, and the
+    same row dimension, can carry every row: styling 50,000 rows × 9 cells one by one would
+    triple the export's time, and 50,000 row dimensions would stay in memory. Only the
+    first `len(widths)` values (the printed columns) count for the row's height.
+    """
+    for cell, value in zip(cells, values, strict=True):
+        set_text(cell, value)
+    dimension.height = row_height(values[: len(widths)], widths, font_size=BODY_FONT.size)
+    sheet.row_dimensions[row] = dimension
+    sheet.append(cells)
+    del sheet.row_dimensions[row]

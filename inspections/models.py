@@ -93,7 +93,10 @@ class InspectionGroup(models.Model):
         verbose_name=_("group leader"),
     )
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="inspection_groups", blank=True, verbose_name=_("group members")
+        settings.AUTH_USER_MODEL,
+        related_name="inspection_groups",
+        blank=True,
+        verbose_name=_("group members"),
     )
     units = models.ManyToManyField(
         OrgUnit,
@@ -526,10 +529,16 @@ class RectificationCheck(models.Model):
 # Numbered documents: notices and circulars
 
 
+def short_name(unit: OrgUnit) -> str:
+    """中共柳山镇委员会 → 柳山镇: a committee as the titles of its documents name it."""
+    if unit.level == Level.COMMITTEE:
+        return unit.name.removeprefix("中共").removesuffix("委员会") or unit.name
+    return unit.name
+
+
 def issuer_abbreviation(township: OrgUnit) -> str:
     """The one character a township's documents are numbered with: 中共柳山镇委员会 → 柳."""
-    name = township.name.removeprefix("中共").removesuffix("委员会") or township.name
-    return name[:1]
+    return short_name(township)[:1]
 
 
 class RectificationNoticeQuerySet(models.QuerySet):
@@ -718,7 +727,9 @@ class CircularReceipt(models.Model):
     """已阅: a branch's acknowledgement of an issued circular."""
 
     circular = models.ForeignKey(Circular, on_delete=models.CASCADE, related_name="receipts")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving branch"))
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving branch")
+    )
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -11,11 +11,11 @@ from core.jobs import JobError
 
 
 class Command(BaseCommand):
-    help = "Write a ledger or statistics workbook (e.g. commitments, reports) to an .xlsx file."
+    help = "Write a ledger or statistics workbook (commitments, reports, rectifications) to an .xlsx file."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=export_kinds())
-        parser.add_argument("--period", help="for commitments: 2026, 2026H1 or 2026H2")
+        parser.add_argument("--period", help="for commitments and rectifications: 2026, 2026H1 or 2026H2")
         parser.add_argument("--month", help="for reports: 2026-11, or a range 2026-09:2026-11")
         parser.add_argument("--unit", help="a unit's code (default: the top of the organisation)")
         parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
