@@ -55,6 +55,18 @@ def covered_q(user, path_lookup: str) -> Q:
     return q & subtree_q(user, path_lookup, (Role.INSPECTOR,))
 
 
+def branch_q(user, path_lookup: str) -> Q:
+    """Rows of the branches `user` answers for as their secretary.
+
+    Only roles really assigned: a superuser reads and manages everything but is no branch,
+    so it neither replies for one, nor acknowledges for all of them, nor is kept from
+    re-checking as the branch would be.
+    """
+    if user is None or getattr(user, "is_superuser", False):
+        return NOTHING
+    return subtree_q(user, path_lookup, (Role.SECRETARY,))
+
+
 def groups_of(user):
     """The inspection groups `user` leads or sits in."""
     if user is None or user.pk is None:
@@ -321,7 +333,7 @@ class RectificationQuerySet(models.QuerySet):
 
     def answerable_by(self, user) -> RectificationQuerySet:
         """Rectifications `user` replies to now: its branch's (as secretary), or its own."""
-        answerers = subtree_q(user, "unit__path", (Role.SECRETARY,)) | own_q(user, "member__user")
+        answerers = branch_q(user, "unit__path") | own_q(user, "member__user")
         return self.filter(answerers).filter(
             status__in=[RectificationStatus.OPEN, RectificationStatus.RETURNED]
         )
@@ -331,7 +343,7 @@ class RectificationQuerySet(models.QuerySet):
         issuers = subtree_q(user, "unit__path", MANAGE_ROLES) | (
             Q(group__in=groups_of(user)) & subtree_q(user, "unit__path", (Role.INSPECTOR,))
         )
-        branch = subtree_q(user, "unit__path", (Role.SECRETARY,)) | own_q(user, "member__user")
+        branch = branch_q(user, "unit__path") | own_q(user, "member__user")
         return (
             self.filter(issuers, status=RectificationStatus.REPLIED)
             .exclude(branch)
@@ -642,9 +654,9 @@ class CircularQuerySet(models.QuerySet):
 
     def acknowledgeable_by(self, user) -> CircularQuerySet:
         """Issued circulars one of `user`'s branches has not yet marked as read."""
-        unread = CircularReceipt.objects.filter(
-            subtree_q(user, "unit__path", (Role.SECRETARY,)), read_at__isnull=True
-        ).values("circular_id")
+        unread = CircularReceipt.objects.filter(branch_q(user, "unit__path"), read_at__isnull=True).values(
+            "circular_id"
+        )
         return self.filter(status=CircularStatus.ISSUED, pk__in=unread)
 
 

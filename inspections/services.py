@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Level, OrgUnit, Role, RoleAssignment
-from accounts.scoping import subtree_q
 from core.dates import short_date
 from core.reminders import decision_notify
 from core.services import attachment_add
@@ -33,6 +32,7 @@ from inspections.models import (
     RectificationReply,
     RectificationStatus,
     Source,
+    branch_q,
 )
 
 NUMBER_ATTEMPTS = 5
@@ -403,7 +403,7 @@ def circular_issue(*, actor, circular: Circular, now: datetime.datetime | None =
 def circular_acknowledge(*, actor, circular: Circular) -> int:
     """已阅 for each of `actor`'s branches that had not read it yet; how many were marked."""
     unread = CircularReceipt.objects.select_for_update().filter(
-        subtree_q(actor, "unit__path", (Role.SECRETARY,)), circular=circular, read_at__isnull=True
+        branch_q(actor, "unit__path"), circular=circular, read_at__isnull=True
     )
     now = timezone.now()
     receipts = list(unread)
