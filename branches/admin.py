@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import ScopedAdminMixin
 from accounts.models import OrgUnit
-from branches.models import LiaisonPoint, Member, Responsibility
+from branches.models import LeadingGroupMember, LiaisonPoint, Member, Responsibility
 from branches.services import unit_save
 
 
@@ -45,3 +45,12 @@ class LiaisonPointAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("leader", "branch", "started_on", "ended_on")
     ordering = ("leader__username", "branch__path")
     list_select_related = ("leader", "branch")
+
+
+@admin.register(LeadingGroupMember)
+class LeadingGroupMemberAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("unit", "post", "name", "title", "user", "order")
+    ordering = ("unit__path", "order", "pk")
+    list_filter = ("post",)
+    search_fields = ("name", "title", "unit__name")
+    list_select_related = ("unit", "user")

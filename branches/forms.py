@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrgUnit, User
-from branches.models import LiaisonPoint, Member, Position, ResponsibilityKind
+from branches.models import LeadingGroupMember, LiaisonPoint, Member, Position, ResponsibilityKind
 from branches.selectors import liaison_leaders
 
 
@@ -110,3 +110,55 @@ class LiaisonPointForm(forms.ModelForm):
             if not OrgUnit.objects.writable_by(self.actor).filter(pk=branch.pk).exists():
                 self.add_error("branch", _("You may assign liaison points only on the units you manage."))
         return data
+
+
+class LeadingGroupSeatForm(forms.ModelForm):
+    class Meta:
+        model = LeadingGroupMember
+        fields = ["post", "name", "title", "user", "order"]
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.visible_to(actor).order_by("username")
+        # Picking a login account: the login name tells two namesakes apart.
+        self.fields["user"].label_from_instance = lambda account: account.account_label
+        self.fields["order"].widget.attrs.update(min=0, style="max-width: 6rem")
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if select else "form-control form-control-sm"
+            )
+
+
+class BaseLeadingGroupFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+LeadingGroupFormSet = forms.modelformset_factory(
+    LeadingGroupMember, form=LeadingGroupSeatForm, formset=BaseLeadingGroupFormSet, extra=2, can_delete=True
+)
+
+
+def leading_group_formset(data, *, unit: OrgUnit, actor: User):
+    """The seats of `unit`'s leading group, two blank rows to add more, a box to remove each."""
+    return LeadingGroupFormSet(
+        data,
+        queryset=LeadingGroupMember.objects.filter(unit=unit).select_related("user").order_by("order", "pk"),
+        form_kwargs={"actor": actor},
+        prefix="seats",
+    )
+
+
+def seats_to_keep(formset) -> list[LeadingGroupMember]:
+    """The seats a valid formset describes: kept and new ones, not those marked for removal
+    nor the blank rows left empty."""
+    removed = set(map(id, formset.deleted_forms))
+    return [
+        form.instance
+        for form in formset.forms
+        if id(form) not in removed and (form.instance.pk or form.has_changed())
+    ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import OrgUnit, User
-from branches.models import MAX_LIAISON_POINTS, LiaisonPoint, Member, Responsibility
+from branches.models import MAX_LIAISON_POINTS, LeadingGroupMember, LiaisonPoint, Member, Responsibility
 
 
 @transaction.atomic
@@ -78,3 +78,31 @@ def liaison_point_create(
 def liaison_point_end(*, point: LiaisonPoint, ended_on: datetime.date | None = None) -> None:
     point.ended_on = max(ended_on or timezone.localdate(), point.started_on)
     point.save(update_fields=["ended_on"])
+
+
+@transaction.atomic
+def leading_group_set(*, unit: OrgUnit, seats: list[LeadingGroupMember]) -> list[LeadingGroupMember]:
+    """Replace the seats of `unit`'s 创先争优活动领导小组 at once: all are saved, or none.
+
+    `seats` are the seats to keep (edited ones keep their id, and their history) and new
+    ones; every other seat of the unit is removed.
+    """
+    for seat in seats:
+        if seat.pk and seat.unit_id != unit.pk:
+            raise ValueError(f"seat {seat.pk} is not a seat of {unit}")
+        seat.unit = unit
+        seat.name = seat.name.strip()
+    seen: set[str] = set()
+    for seat in seats:
+        if seat.name in seen:
+            raise ValidationError(_("%(name)s is listed twice in the leading group.") % {"name": seat.name})
+        seen.add(seat.name)
+    LeadingGroupMember.objects.filter(unit=unit).exclude(pk__in=[s.pk for s in seats if s.pk]).delete()
+    try:
+        with transaction.atomic():
+            for seat in seats:
+                seat.full_clean()
+                seat.save()
+    except IntegrityError as exc:  # another request saved the same name meanwhile
+        raise ValidationError(_("This person already sits in this leading group.")) from exc
+    return seats

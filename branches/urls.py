@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/responsibilities/", views.unit_responsibilities_edit, name="unit_responsibilities"),
+    path("units/<int:pk>/leading-group/", views.unit_leading_group, name="unit_leading_group"),
     path("units/<int:pk>/history/", views.unit_history, name="unit_history"),
     path("members/", views.member_list, name="member_list"),
     path("members/new/", views.member_create, name="member_create"),

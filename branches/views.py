@@ -16,8 +16,10 @@ from branches.forms import (
     MemberForm,
     OrgUnitForm,
     ResponsibilityForm,
+    leading_group_formset,
+    seats_to_keep,
 )
-from branches.models import LiaisonPoint, Member, Responsibility
+from branches.models import LeadingGroupMember, LiaisonPoint, Member, Responsibility
 from branches.selectors import (
     leaders_in_scope,
     liaison_leaders,
@@ -27,6 +29,7 @@ from branches.selectors import (
     unit_tree,
 )
 from branches.services import (
+    leading_group_set,
     liaison_point_create,
     liaison_point_end,
     member_save,
@@ -89,6 +92,7 @@ def unit_detail(request, pk: int):
         "secretary": unit_secretary(unit),
         "responsibilities": unit_responsibilities(unit),
         "liaison_points": unit.liaison_points.active().select_related("leader").order_by("leader__username"),
+        "leading_group": unit.leading_group.order_by("order", "pk"),
         "can_edit": unit.may["writable_by"],
     }
     return render(request, "branches/unit_detail.html", context)
@@ -134,12 +138,31 @@ def unit_responsibilities_edit(request, pk: int):
 
 
 @login_required
+def unit_leading_group(request, pk: int):
+    """The office keeps the seats of a unit's 创先争优活动领导小组."""
+    unit = get_for_user(OrgUnit, request.user, pk, need="writable_by")
+    formset = leading_group_formset(request.POST or None, unit=unit, actor=request.user)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            leading_group_set(unit=unit, seats=seats_to_keep(formset))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Leading group saved."))
+            return redirect("branches:unit_detail", pk=unit.pk)
+    context = {"unit": unit, "formset": formset}
+    return render(request, "branches/leading_group.html", context)
+
+
+@login_required
 def unit_history(request, pk: int):
     unit = get_for_user(OrgUnit, request.user, pk, need="writable_by")
     histories = [
         OrgUnit.history.filter(id=unit.pk).select_related("history_user", "parent"),
         Responsibility.history.filter(unit_id=unit.pk).select_related("history_user", "person"),
         LiaisonPoint.history.filter(branch_id=unit.pk).select_related("history_user", "leader"),
+        LeadingGroupMember.history.filter(unit_id=unit.pk).select_related("history_user", "user"),
         RoleAssignment.history.filter(org_unit_id=unit.pk).select_related("history_user", "user"),
     ]
     records = sorted(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from core.dates import short_datetime
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ def history_rows(records) -> list[HistoryRow]:
             model = record.instance_type
             for change in record.diff_against(previous[key]).changes:
                 field = model._meta.get_field(change.field)
+                if field.many_to_many:  # lists of links (a group's members): not a change to name
+                    continue
                 raw.append((field, change.old, change.new))
                 if field.is_relation:
                     wanted.setdefault(field.related_model, set()).update({change.old, change.new})
@@ -68,4 +73,6 @@ def _shown(field, value, names) -> Any:
         return names.get(field.related_model, {}).get(value, value)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if isinstance(value, datetime.datetime):
+        return short_datetime(value)
     return value

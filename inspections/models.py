@@ -174,6 +174,11 @@ class InspectionQuerySet(models.QuerySet):
         open_q = ~Q(status=InspectionStatus.FINAL) & covered_q(user, "unit__path")
         return self.visible_to(user).filter(subtree_q(user, "unit__path", MANAGE_ROLES) | open_q)
 
+    def noticeable_by(self, user) -> InspectionQuerySet:
+        """Inspections whose rectification notice `user` issues: the office, or a group covering
+        the branch. Finalised ones too (a notice follows the final record), unlike `writable_by`."""
+        return self.visible_to(user).filter(_writers_q(user, "unit__path"))
+
     def finalised(self) -> InspectionQuerySet:
         return self.filter(status=InspectionStatus.FINAL)
 
@@ -215,10 +220,20 @@ class Inspection(models.Model):
         _("status"), max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finalised by"),
     )
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[participants])

@@ -31,6 +31,7 @@ from core.services import attachment_add
 from reports.models import Report, ReportStatus
 from reports.services import report_review, report_submit
 from tests.core.xlsx_files import xlsx
+from tests.inspections import access_inspections, access_rectifications
 
 ROLES = [
     "anonymous",
@@ -70,6 +71,7 @@ EXPECTED = {
     "branches:unit_detail": ("get", [LOGIN, 200, 200, 200, 200, 404, 200, 404, 200, 200]),
     "branches:unit_edit": ("get", [LOGIN, 200, 403, 403, 403, 404, 403, 404, 403, 200]),
     "branches:unit_responsibilities": ("get", [LOGIN, 200, 403, 403, 403, 404, 403, 404, 403, 200]),
+    "branches:unit_leading_group": ("get", [LOGIN, 200, 403, 403, 403, 404, 403, 404, 403, 200]),
     "branches:unit_history": ("get", [LOGIN, 200, 403, 403, 403, 404, 403, 404, 403, 200]),
     "branches:member_list": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     "branches:member_create": ("get", [LOGIN, 200, 403, 403, 200, 200, 403, 403, 200, 200]),
@@ -123,7 +125,12 @@ EXPECTED = {
     "commitments:board_poster": ("get", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 }
 
-PROJECT_APPS = {"accounts", "branches", "commitments", "reports", "core"}
+# The inspections app keeps its rows beside its tests, with the objects they need.
+FRAGMENTS = [access_inspections, access_rectifications]
+for fragment in FRAGMENTS:
+    EXPECTED.update(fragment.EXPECTED)
+
+PROJECT_APPS = {"accounts", "branches", "commitments", "reports", "inspections", "core"}
 
 
 def _project_url_names(resolver=None, namespace=""):
@@ -156,6 +163,9 @@ def _submitted_report(unit) -> Report:
 
 
 def _target(name: str, personas, units) -> Target:  # noqa: C901 - one branch per URL, read as a table
+    for fragment in FRAGMENTS:
+        if name in fragment.EXPECTED:
+            return fragment.target(name, personas, units)
     member_user = personas["member"]
     own_record = Member.objects.get(user=member_user)
     if name.startswith("accounts:user_") and name not in ("accounts:user_list", "accounts:user_create"):

@@ -15,6 +15,11 @@ LISTS = [
     ("office", "accounts:user_list"),
     ("office", "core:notification_log"),
     ("office", "branches:liaison_list"),
+    ("office", "inspections:rectifications"),
+    ("office", "inspections:circulars"),
+    ("office", "inspections:list"),
+    ("office", "inspections:groups"),
+    ("secretary", "inspections:rectifications"),
 ]
 
 

@@ -12,6 +12,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,8 +21,17 @@ from accounts.admin import SUPERUSER_FIELDS
 from accounts.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, ask
 from accounts.models import Level, OrgUnit, Role, RoleAssignment, User
 from accounts.services import refuse_self_lockout
-from branches.models import LiaisonPoint, Member, Responsibility, ResponsibilityKind
+from branches.models import LeadingGroupMember, LiaisonPoint, Member, Responsibility, ResponsibilityKind
 from commitments.models import Category, Commitment, CommitmentLetter, PeriodLock, Progress
+from inspections.models import (
+    Circular,
+    Finding,
+    FindingCategory,
+    Inspection,
+    InspectionGroup,
+    Rectification,
+    RectificationNotice,
+)
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 # The role rows of the account form; none are sent, so none change.
@@ -40,6 +50,13 @@ def elsewhere(db):
         letter=letter, category=Category.GOAL, content="修通村道", deadline=datetime.date(2026, 10, 1)
     )
     login = {"username": "qs_office", "ip_address": "10.9.0.1", "path_info": "/accounts/login/"}
+    group = InspectionGroup.objects.create(township=township, name="青石镇督查组", leader=officer)
+    day = datetime.date(2026, 10, 1)
+    inspection = Inspection.objects.create(group=group, unit=branch, date=day, status="final")
+    finding = Finding.objects.create(inspection=inspection, category=FindingCategory.PROBLEM, text="台账不全")
+    notice = RectificationNotice.objects.create(
+        township=township, year=2026, number=1, inspection=inspection, unit=branch, issued_on=day
+    )
     objects = [
         township,
         member,
@@ -53,6 +70,22 @@ def elsewhere(db):
             commitment=commitment, date=datetime.date(2026, 3, 1), text="开工", percent=10
         ),
         PeriodLock.objects.create(unit=branch, period="2026"),
+        LeadingGroupMember.objects.create(unit=township, post="head", name="孙立新"),
+        group,
+        inspection,
+        notice,
+        Rectification.objects.create(
+            unit=branch,
+            source="inspections.finding",
+            source_type=ContentType.objects.get_for_model(Finding),
+            source_id=finding.pk,
+            notice=notice,
+            problem="台账不全",
+            demand="补齐",
+            issued_on=day,
+            deadline=day,
+        ),
+        Circular.objects.create(township=township, group=group, month=day, title="通报", body="正文"),
         Group.objects.create(name="青石镇管理员"),
         AccessAttempt.objects.create(**login, failures_since_start=1),
         AccessLog.objects.create(**login),

@@ -7,6 +7,14 @@ import re
 import pytest
 from django.urls import reverse
 
+INSPECTION_STAFF = {
+    "inspections:rectifications",
+    "inspections:list",
+    "inspections:circulars",
+    "inspections:coverage",
+    "inspections:groups",
+}
+BRANCH_INSPECTION = {"inspections:rectifications", "inspections:list", "inspections:circulars"}
 MENU = {
     "office": {
         "branches:tree",
@@ -16,23 +24,38 @@ MENU = {
         "core:board",
         "accounts:user_list",
         "branches:liaison_list",
+        *INSPECTION_STAFF,
     },
-    "secretary": {"branches:tree", "branches:member_list", "commitments:list", "reports:list"},
+    "secretary": {
+        "branches:tree",
+        "branches:member_list",
+        "commitments:list",
+        "reports:list",
+        *BRANCH_INSPECTION,
+    },
     "leader": {
         "branches:tree",
         "branches:member_list",
         "commitments:list",
         "reports:list",
         "branches:liaison_list",
+        *INSPECTION_STAFF,
     },
-    "inspector": {"branches:tree", "branches:member_list", "commitments:list", "reports:list"},
-    "member": {"branches:member_list", "commitments:list"},
+    "inspector": {
+        "branches:tree",
+        "branches:member_list",
+        "commitments:list",
+        "reports:list",
+        *INSPECTION_STAFF,
+    },
+    # A member answers the rectifications addressed to itself.
+    "member": {"branches:member_list", "commitments:list", "inspections:rectifications"},
 }
 ALL = set().union(*MENU.values())
 
 
 def _menu(page: str) -> str:
-    return page.split('<ul class="navbar-nav me-auto">')[1].split("</ul>")[0]
+    return page.split('<ul class="navbar-nav me-auto">')[1].split('<ul class="navbar-nav">')[0]
 
 
 @pytest.mark.parametrize("role", sorted(MENU))

@@ -79,7 +79,7 @@ def test_embedded_default_migrates_and_seeds_twice_to_the_same_data(tmp_path):
     first, first_counts = seed_and_count()
     second, second_counts = seed_and_count()
     assert "16 units, 300 members" in first and first == second
-    assert first_counts[:2] == ["300", "7"]
+    assert first_counts[:2] == ["300", "8"]
     assert second_counts == first_counts  # not even a history row more
     refused = _run(
         "manage.py", "seed_demo", check=False, env_overrides={**env, "DEBUG": "0", "SECRET_KEY": "k" * 50}

@@ -14,9 +14,10 @@ Objects, all built by `target()` (and the helpers below, which the page tests re
 - circulars of 柳山镇 drafted by `inspector` in its group: a draft (`circular_edit`,
   `circular_submit`), a submitted one (`circular_decide`), an approved one
   (`circular_issue`), an issued one with every receipt unread (`circular`, `circular_word`,
-  `circular_acknowledge`, by the secretaries of the branches alone). Only `leader` holds a seat with an account in 柳山镇's leading
-  group (target() unlinks any other seat the demo may give), so `leader2` and `admin` (a
-  superuser sits in no leading group) are refused the decision.
+  `circular_acknowledge`, by the secretaries of the branches alone). Only `leader` holds a
+  seat with an account in 柳山镇's leading group (target() unlinks any other seat the demo
+  may give), so `leader2` and `admin` (a superuser sits in no leading group) are refused
+  the decision.
 """
 
 from __future__ import annotations

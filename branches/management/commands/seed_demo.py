@@ -63,6 +63,7 @@ ACCOUNTS = [
     ("secretary", "张志强", Role.SECRETARY, "LS0101", ("LS0101", Position.SECRETARY)),
     ("secretary2", "刘春生", Role.SECRETARY, "LS0201", ("LS0201", Position.SECRETARY)),
     ("inspector", "陈德明", Role.INSPECTOR, "LS", None),
+    ("inspector2", "吴文华", Role.INSPECTOR, "LS", None),
     ("member", "周玉兰", Role.MEMBER, "LS0101", ("LS0101", Position.MEMBER)),
 ]
 LIAISON = [("leader", "LS0101"), ("leader", "LS03")]
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         self._responsibilities(units)
         call_command("seed_commitments", stdout=self.stdout)
         call_command("seed_reports", stdout=self.stdout)
+        call_command("seed_inspections", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"柳山镇 demo: {OrgUnit.objects.count()} units, {Member.objects.count()} members, "
