@@ -38,6 +38,7 @@ from branches.services import (
 )
 from core.history import history_rows
 from core.imports import ledgers
+from core.panels import unit_panels
 
 MEMBERS_PER_PAGE = 50
 
@@ -94,6 +95,7 @@ def unit_detail(request, pk: int):
         "liaison_points": unit.liaison_points.active().select_related("leader").order_by("leader__username"),
         "leading_group": unit.leading_group.order_by("order", "pk"),
         "can_edit": unit.may["writable_by"],
+        "panels": unit_panels(request, unit),
     }
     return render(request, "branches/unit_detail.html", context)
 

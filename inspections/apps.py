@@ -7,5 +7,5 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Inspections and rectifications")
 
     def ready(self) -> None:
-        # Declares the rectification ledger and the deadlines to core's registries.
-        from inspections import deadlines, exports  # noqa: F401
+        # Declares the rectification ledger, the deadlines and the unit page section to core.
+        from inspections import deadlines, exports, panels  # noqa: F401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -295,6 +296,14 @@ SEEN_BY_ALL = [
     "/reports/",
     "{report}",
 ]
+INSPECTION_PAGES = [
+    "/inspections/",
+    "{inspection}",
+    "/rectifications/",
+    "{rectification}",
+    "/circulars/",
+    "{circular}",
+]
 A11Y_PAGES = {
     "office": [
         *SEEN_BY_ALL,
@@ -306,12 +315,15 @@ A11Y_PAGES = {
         "/reminders/settings/",
         "/accounts/users/",
         "/imports/members/",
+        *INSPECTION_PAGES,
+        "/inspections/coverage/",
+        "/inspections/groups/",
     ],
-    "leader": [*SEEN_BY_ALL, "/inbox/"],
-    "secretary": [*SEEN_BY_ALL, "/commitments/letters/", "/reports/mine/", "/inbox/"],
-    "inspector": [*SEEN_BY_ALL, "/inbox/"],
+    "leader": [*SEEN_BY_ALL, "/inbox/", "{circular}"],
+    "secretary": [*SEEN_BY_ALL, "/commitments/letters/", "/reports/mine/", "/inbox/", *INSPECTION_PAGES],
+    "inspector": [*SEEN_BY_ALL, "/inbox/", *INSPECTION_PAGES, "/inspections/coverage/", "/inspections/new/"],
     # A party member owns no commitment in the demo and sees no unit page or report.
-    "member": ["/", "/members/", "/commitments/", "/commitments/letters/", "/inbox/"],
+    "member": ["/", "/members/", "/commitments/", "/commitments/letters/", "/inbox/", "/rectifications/"],
     None: ["/accounts/login/", "/board/LS/"],
 }
 
@@ -321,12 +333,16 @@ AXE_RUN = """() => axe.run(document,
 
 
 def _first_visible(user, path: str) -> str:
+    from inspections.models import Circular, Inspection, Rectification
     from reports.models import Report
 
     model, prefix = {
         "{unit}": (OrgUnit, "units"),
         "{commitment}": (Commitment, "commitments"),
         "{report}": (Report, "reports"),
+        "{inspection}": (Inspection, "inspections"),
+        "{rectification}": (Rectification, "rectifications"),
+        "{circular}": (Circular, "circulars"),
     }.get(path, (None, None))
     if model is None:
         return path
@@ -358,3 +374,88 @@ def test_main_pages_pass_axe_wcag2_aa(demo_server, browser, role):
             ]
     context.close()
     assert not found, "\n".join(found)
+
+
+def _zh(text: str) -> str:
+    """The Chinese the page shows for an English message of the catalogue."""
+    from django.utils.translation import gettext
+
+    with translation.override("zh-hans"):
+        return gettext(text)
+
+
+def test_inspector_issues_a_notice_and_rechecks_the_secretarys_replies(demo_server, browser, tmp_path):
+    """The rectification loop end to end: finding → notice → reply with a photo → sent back → passed."""
+    from django.utils import timezone
+    from PIL import Image
+
+    from accounts.models import User
+    from inspections.models import Inspection, InspectionGroup, Rectification, RectificationStatus
+    from inspections.services import inspection_save
+
+    inspector = User.objects.get(username="inspector")
+    inspection = inspection_save(
+        actor=inspector,
+        inspection=Inspection(
+            group=InspectionGroup.objects.get(name="柳山镇督查组"),
+            unit=OrgUnit.objects.get(code="LS0101"),
+            date=timezone.localdate(),
+            methods=["records"],
+            summary="抽查该支部近三个月“三会一课”记录。",
+        ),
+    )
+    office = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    _login(office, demo_server.url, "inspector")
+    office.goto(f"{demo_server.url}/inspections/{inspection.pk}/")
+    office.get_by_role("link", name=_zh("Add a finding")).click()
+    office.get_by_label(_zh("Difficulties, contradictions and problems")).check()
+    office.get_by_role("textbox", name=_zh("finding")).fill("浏览器测试：组织生活会记录缺少党员签到")
+    office.get_by_label(_zh("needs rectification")).check()
+    office.get_by_role("button", name=_zh("Save")).click()
+    office.get_by_role("button", name=_zh("Finalise")).click()
+    office.get_by_role("link", name=_zh("Issue the rectification notice")).click()
+    office.get_by_label(_zh("Rectification demand")).fill("补齐签到表，建立会前签到制度")
+    office.get_by_role("button", name=_zh("Issue the notice")).click()
+    expect(office.get_by_text("整改通知书").first).to_be_visible()
+    expect(office.get_by_text("柳督改〔").first).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    office.screenshot(path=str(SCREENSHOTS / "inspector-notice.png"), full_page=True)
+    rectification = Rectification.objects.get(problem__startswith="浏览器测试")
+
+    photo = tmp_path / "签到表.jpg"
+    Image.new("RGB", (800, 600), (200, 180, 150)).save(photo)
+    secretary = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    _login(secretary, demo_server.url, "secretary")
+    # The notice reached the secretary's inbox.
+    secretary.goto(f"{demo_server.url}/inbox/")
+    expect(secretary.get_by_text(re.compile("【整改通知】柳督改")).first).to_be_visible()
+    secretary.goto(f"{demo_server.url}/rectifications/{rectification.pk}/")
+
+    def reply(measures: str) -> None:
+        secretary.get_by_label(_zh("Rectification measures")).fill(measures)
+        secretary.get_by_label(_zh("Rectification result")).fill("已整改完毕")
+        secretary.get_by_label(_zh("Photos and files")).set_input_files(str(photo))
+        secretary.get_by_role("button", name=_zh("Send the reply")).click()
+        expect(secretary.get_by_text(measures).first).to_be_visible()
+
+    def recheck(decision: str, comment: str) -> None:
+        office.goto(f"{demo_server.url}/rectifications/{rectification.pk}/")
+        office.get_by_label(_zh(decision)).check()
+        office.get_by_label(_zh("Comment")).fill(comment)
+        office.get_by_role("button", name=_zh("Record the re-check")).click()
+        expect(office.get_by_text(comment).first).to_be_visible()
+
+    reply("补签了十月的签到表")
+    recheck("Send back for more work", "九月的签到表仍未补齐")
+    assert Rectification.objects.get(pk=rectification.pk).status == RectificationStatus.RETURNED
+    secretary.reload()
+    expect(secretary.get_by_text("九月的签到表仍未补齐").first).to_be_visible()
+    reply("补签了九月和十月的签到表，建立会前签到制度")
+    recheck("Re-check passed", "资料齐全，整改到位")
+    rectification.refresh_from_db()
+    assert rectification.status == RectificationStatus.PASSED
+    assert list(rectification.replies.values_list("version", flat=True)) == [1, 2]
+    secretary.reload()
+    expect(secretary.get_by_text(_zh("Re-check passed")).first).to_be_visible()
+    expect(secretary.locator("img[src*='/attachments/']").first).to_be_visible()
+    secretary.screenshot(path=str(SCREENSHOTS / "secretary-rectification-phone.png"), full_page=True)

@@ -16,8 +16,8 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-@pytest.fixture(autouse=True)
-def test_inspectors(personas, units):
+@pytest.fixture
+def inspectors(personas, units):
     """Two inspectors of the township in no group of the demo: `insp_a` leads the tests' groups."""
     from accounts.models import Role, RoleAssignment, User
 
@@ -28,7 +28,7 @@ def test_inspectors(personas, units):
 
 
 @pytest.fixture
-def make_group(units, personas):
+def make_group(units, personas, inspectors):
     def make(name="测试督查组", *, covers=("LS0101",), leader="insp_a", members=()):
         group = InspectionGroup(township=units["LS"], name=name, leader=personas[leader])
         return group_save(
