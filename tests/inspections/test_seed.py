@@ -53,7 +53,7 @@ def test_the_demo_has_rectifications_in_every_state(units):
     assert rectifications.get(status=RectificationStatus.PASSED).checked_by.username == "inspector"
 
 
-def test_the_demo_has_three_months_of_inspections_and_every_kind_of_finding():
+def test_the_demo_has_three_months_of_inspections_and_every_kind_of_finding(db):
     today = timezone.localdate()
     inspections = Inspection.objects.filter(group=_group())
     final = inspections.filter(status=InspectionStatus.FINAL)

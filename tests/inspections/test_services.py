@@ -59,14 +59,6 @@ def test_an_inspector_writes_only_for_the_branches_its_groups_cover(make_inspect
     assert Inspection.objects.visible_to(inspector).filter(pk=elsewhere.pk).exists()
 
 
-@pytest.fixture(autouse=True)
-def _second_inspector(personas, units):
-    """An inspector of the township in none of the test's groups until one names it."""
-    user, _created = User.objects.get_or_create(username="insp_b", defaults={"full_name": "吴文"})
-    RoleAssignment.objects.get_or_create(user=user, role=Role.INSPECTOR, org_unit=units["LS"])
-    personas["insp_b"] = user
-
-
 def test_a_revoked_inspector_role_closes_its_groups(make_inspection, personas):
     inspection = make_inspection("LS0101", final=False)
     RoleAssignment.objects.filter(user=personas["insp_a"], role=Role.INSPECTOR).delete()
@@ -323,7 +315,7 @@ def test_a_returned_circular_goes_back_to_its_drafter_with_the_comment(
 def test_two_notices_issued_at_once_take_two_numbers():
     from django.core.management import call_command
 
-    from accounts.models import OrgUnit, User
+    from accounts.models import OrgUnit
     from inspections.models import Finding, InspectionGroup
     from inspections.services import finding_save, group_save, inspection_finalise, inspection_save
 
