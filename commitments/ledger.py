@@ -11,7 +11,6 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from openpyxl import Workbook
 
@@ -20,7 +19,6 @@ from branches.selectors import top_unit
 from commitments.models import Category, Commitment, Status
 from core import exports
 from core.dates import short_date
-from core.jobs import JobError
 from core.periods import Period
 from core.xlsx import (
     BODY_FONT,
@@ -227,10 +225,7 @@ def ledger_filename(unit: OrgUnit, period: Period) -> str:
 
 def build_export(user, *, unit=None, period=None, progress=None, **_options) -> tuple[str, bytes]:
     """The ledger of `period` for the unit with code `unit` (default: the top of the user's scope)."""
-    try:
-        period = Period.parse(period or "")
-    except ValidationError as exc:
-        raise JobError(exc.messages[0]) from None
+    period = exports.period_option(period)
     top = top_unit(user, unit)
     return ledger_filename(top, period), write_ledger(user, top, period, progress)
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from core import jobs
 from core.jobs import JobError
+from core.periods import Period
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,14 @@ def get_export(kind: str) -> Export:
         return _EXPORTS[kind]
     except KeyError:
         raise JobError(kind) from None
+
+
+def period_option(text: str | None) -> Period:
+    """An export's `period` option as typed ("2026H2"), or JobError with the message for the user."""
+    try:
+        return Period.parse(text or "")
+    except ValidationError as exc:
+        raise JobError(exc.messages[0]) from None
 
 
 def export_kinds() -> list[str]:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.scoping import MANAGE_ROLES, get_for_user, require, subtree_q
 from core.downloads import DOCX_TYPE, download
+from inspections.documents import circular_docx
 from inspections.drafting import circular_draft, circular_title
 from inspections.models import Circular, CircularReceipt, CircularStatus, groups_of
 from inspections.rectification_forms import (
@@ -213,7 +214,5 @@ def circular_acknowledge_view(request, pk: int):
 
 @login_required
 def circular_word(request, pk: int):
-    from inspections.documents import circular_docx  # written beside the notice's document
-
     circular = get_for_user(Circular, request.user, pk)
     return download(circular_docx(circular), f"{circular.title}.docx", DOCX_TYPE)

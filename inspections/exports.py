@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 
-from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -18,7 +17,6 @@ from accounts.models import OrgUnit
 from branches.selectors import top_unit
 from core import exports
 from core.dates import short_date
-from core.jobs import JobError
 from core.periods import Period
 from core.xlsx import (
     CENTRED,
@@ -170,10 +168,7 @@ def ledger_filename(unit: OrgUnit, period: Period) -> str:
 
 def build_export(user, *, unit=None, period=None, progress=None, **_options) -> tuple[str, bytes]:
     """The 整改台账 of `period` for the unit with code `unit` (default: the top of the user's scope)."""
-    try:
-        period = Period.parse(period or "")
-    except ValidationError as exc:
-        raise JobError(exc.messages[0]) from None
+    period = exports.period_option(period)
     top = top_unit(user, unit)
     return ledger_filename(top, period), write_ledger(user, top, period, progress)
 

@@ -16,6 +16,7 @@ from accounts.scoping import get_for_user, require
 from core.downloads import DOCX_TYPE, download
 from core.history import history_rows
 from core.models import Attachment
+from inspections.documents import notice_docx
 from inspections.forms import (
     FindingForm,
     GroupForm,
@@ -355,7 +356,5 @@ def notice_detail(request, pk: int):
 
 @login_required
 def notice_word(request, pk: int):
-    from inspections.documents import notice_docx  # written beside this app's other documents
-
     notice = _notice(request, pk)
     return download(notice_docx(notice), f"{notice.label}.docx", DOCX_TYPE)
