@@ -96,7 +96,7 @@ class GroupForm(forms.ModelForm):
         self.fields["members"].queryset = inspectors
         units = OrgUnit.objects.none()
         for township in townships:
-            units |= OrgUnit.objects.filter(path__under=township.path).exclude(pk=township.pk)
+            units |= OrgUnit.objects.filter(path__under=township.path)  # the township: all of it
         self.fields["units"].queryset = units.order_by("path")
 
 

@@ -459,3 +459,28 @@ def test_inspector_issues_a_notice_and_rechecks_the_secretarys_replies(demo_serv
     expect(secretary.get_by_text(_zh("Re-check passed")).first).to_be_visible()
     expect(secretary.locator("img[src*='/attachments/']").first).to_be_visible()
     secretary.screenshot(path=str(SCREENSHOTS / "secretary-rectification-phone.png"), full_page=True)
+
+
+def test_office_sets_up_a_group_picking_its_units_by_typing(demo_server, browser):
+    """A group's units are a long multiple choice: typed, picked as tags, and kept when edited."""
+    from accounts.models import User
+    from inspections.models import InspectionGroup
+
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    _login(page, demo_server.url, "office")
+    page.goto(f"{demo_server.url}/inspections/groups/new/")
+    page.get_by_role("textbox", name=re.compile("^名称")).fill("第二督查组")
+    leader = User.objects.get(username="inspector2")
+    page.get_by_label(_zh("group leader")).select_option(value=str(leader.pk))
+    units = page.get_by_role("combobox", name=_zh("units covered"))
+    for name in ("石桥村", "青龙村"):
+        units.fill(name)
+        page.get_by_role("option", name=re.compile(name)).click()
+    page.get_by_role("button", name=_zh("Save")).click()
+    group = InspectionGroup.objects.get(name="第二督查组")
+    assert sorted(group.units.values_list("code", flat=True)) == ["LS06", "LS07"]
+    # The demo's group covers the whole township: editing it keeps that choice.
+    demo = InspectionGroup.objects.get(name="柳山镇督查组")
+    page.goto(f"{demo_server.url}/inspections/groups/{demo.pk}/edit/")
+    page.get_by_role("button", name=_zh("Save")).click()
+    assert list(demo.units.values_list("code", flat=True)) == ["LS"]

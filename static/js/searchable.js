@@ -1,10 +1,12 @@
 // Long choice lists (a responsible person among 300 members, a unit among 500) become
 // searchable: type part of a name instead of scrolling. Short lists stay plain selects.
+// A multiple choice (an inspection's participants, the units a group covers) shows the
+// chosen ones as tags, each with a button that takes it off again.
 "use strict";
 (function () {
   var LONG = 15;
   var noMatch = document.body.dataset.noMatch || "";
-  document.querySelectorAll("select:not([multiple])").forEach(function (select) {
+  document.querySelectorAll("select").forEach(function (select) {
     if (select.options.length <= LONG || select.tomselect) {
       return;
     }
@@ -12,6 +14,7 @@
       maxOptions: null, // every match, not the first 50
       refreshThrottle: 0, // filter at each keystroke: a few hundred options filter at once
       allowEmptyOption: true,
+      plugins: select.multiple ? { remove_button: { title: document.body.dataset.removeChoice || "" } } : [],
       render: {
         no_results: function () {
           var div = document.createElement("div");
