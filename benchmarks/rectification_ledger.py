@@ -47,12 +47,16 @@ def setup() -> None:
     existing = OrgUnit.objects.filter(code__startswith="BM").count()
     OrgUnit.objects.bulk_create(
         [
-            OrgUnit(code=f"BM{n:04d}", name=f"基准村第{n}党支部", level=Level.BRANCH, parent=township)
+            OrgUnit(
+                code=f"BM{n:04d}",
+                name=f"基准村第{n}党支部",
+                level=Level.BRANCH,
+                parent=township,
+                path=f"{township.path}BM{n:04d}/",  # what save() would compute
+            )
             for n in range(existing, BRANCHES)
         ]
     )
-    for unit in OrgUnit.objects.filter(code__startswith="BM", path=""):
-        unit.save()  # the materialised path
     if Rectification.objects.filter(problem=PROBLEM).count() == ROWS:
         return
     Rectification.objects.filter(problem=PROBLEM).delete()
