@@ -335,16 +335,18 @@ def circular_save(*, actor, circular: Circular) -> Circular:
 
 
 @transaction.atomic
-def circular_submit(*, actor, circular: Circular) -> Circular:
+def circular_submit(*, actor, circular: Circular, now: datetime.datetime | None = None) -> Circular:
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
     circular.move_to(CircularStatus.SUBMITTED)
-    circular.submitted_at = timezone.now()
+    circular.submitted_at = now or timezone.now()
     circular.save(update_fields=["status", "submitted_at"])
     return circular
 
 
 @transaction.atomic
-def circular_decide(*, actor, circular: Circular, approve: bool, comment: str = "") -> Circular:
+def circular_decide(
+    *, actor, circular: Circular, approve: bool, comment: str = "", now: datetime.datetime | None = None
+) -> Circular:
     """A member of the township's leading group approves the circular or returns it."""
     circular = Circular.objects.select_for_update().get(pk=circular.pk)
     if circular.drafted_by_id == getattr(actor, "pk", None):
@@ -353,7 +355,7 @@ def circular_decide(*, actor, circular: Circular, approve: bool, comment: str = 
         raise ValidationError(_("Say why the circular is returned."))
     circular.move_to(CircularStatus.APPROVED if approve else CircularStatus.RETURNED)
     circular.decided_by = actor
-    circular.decided_at = timezone.now()
+    circular.decided_at = now or timezone.now()
     circular.return_comment = "" if approve else comment
     circular.save(update_fields=["status", "decided_by", "decided_at", "return_comment"])
     return circular

@@ -268,7 +268,11 @@ class Command(BaseCommand):
             start = _month_start(today, months_ago)
             for index, unit in enumerate(branches):
                 day = start + datetime.timedelta(days=3 + (index * 2) % 20)
-                skipped = (months_ago == 1 and index == len(branches) - 1) or (months_ago == 2 and index == 5)
+                skipped = (
+                    (months_ago == 0 and index >= len(branches) - 2)
+                    or (months_ago == 1 and index == len(branches) - 1)
+                    or (months_ago == 2 and index == 5)
+                )
                 if day >= today or skipped:
                     continue  # not inspected that month (yet): the coverage grid shows the gap
                 extra = problems.get((unit.code, months_ago), [])
@@ -364,15 +368,17 @@ class Command(BaseCommand):
                 body=CIRCULAR_BODY.format(month=label),
             ),
         )
-        circular_submit(actor=inspector, circular=circular)
-        circular_decide(actor=self.users["leader"], circular=circular, approve=True)
-        # Issued in the first days of this month: the branches that have not read it are late.
-        now = timezone.now()
-        issued = timezone.make_aware(
-            datetime.datetime.combine(
-                self.today.replace(day=1) + datetime.timedelta(days=1), datetime.time(10)
-            )
+        # Submitted, approved and issued on the morning of the 1st of this month: the branches
+        # that have not read it are late.
+        first = self.today.replace(day=1)
+        issued = min(timezone.make_aware(datetime.datetime.combine(first, datetime.time(10))), timezone.now())
+        circular_submit(actor=inspector, circular=circular, now=issued - datetime.timedelta(hours=2))
+        circular_decide(
+            actor=self.users["leader"],
+            circular=circular,
+            approve=True,
+            now=issued - datetime.timedelta(hours=1),
         )
-        circular_issue(actor=inspector, circular=circular, now=min(issued, now))
+        circular_issue(actor=inspector, circular=circular, now=issued)
         # 河东社区第一党支部 has read it; 柳山村第一党支部 has not (its secretary sees 已阅 to click).
         circular_acknowledge(actor=self.users["secretary2"], circular=circular)
