@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_for_user
-from core.jobs import job_create, job_run
+from branches.selectors import top_unit
+from core.jobs import job_create, job_enqueue, job_run
 from core.models import Attachment
 from core.periods import Period
+from inspections.exports import ledger_queryset
 from inspections.models import (
     Finding,
     Inspection,
@@ -64,7 +67,11 @@ def _export(request, form):
         title=f"整改台账（{period.label}{'，' + unit.name if unit else ''}）",
         params=params,
     )
-    job_run(job.pk)  # one row per rectification: small enough to build while the user waits
+    top = top_unit(request.user, params["unit"])
+    if ledger_queryset(request.user, top, period).count() <= settings.INLINE_EXPORT_ROWS:
+        job_run(job.pk)  # small enough to build while the user waits
+    else:
+        job_enqueue(job)  # a county's ledger: a worker builds it, the job page shows progress
     return redirect("core:job_detail", pk=job.pk)
 
 

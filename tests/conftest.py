@@ -75,3 +75,14 @@ def twohat(db, units):
     RoleAssignment.objects.create(user=user, role=Role.OFFICE, org_unit=township)
     RoleAssignment.objects.create(user=user, role=Role.SECRETARY, org_unit=units["LS0101"])
     return user
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks sent to the worker run in the test's own process, as the embedded default runs them."""
+    from config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

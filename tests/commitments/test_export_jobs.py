@@ -5,20 +5,10 @@ from __future__ import annotations
 import io
 
 import openpyxl
-import pytest
 from django.urls import reverse
 
-from config.celery import app as celery_app
 from core.jobs import job_create, job_run
 from core.models import Job, JobStatus
-
-
-@pytest.fixture
-def eager_tasks():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def _export(client, units, period):

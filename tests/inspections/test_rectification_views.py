@@ -257,3 +257,16 @@ def test_the_notice_is_linked_for_the_branch_and_named_for_the_member(client_for
     assert link in page and notice.label in page
     page = client_for("member").get(url).content.decode()
     assert link not in page and notice.label in page
+
+
+def test_a_county_sized_export_goes_to_the_worker(
+    client_for, settings, eager_tasks, django_capture_on_commit_callbacks
+):
+    from core.models import Job, JobStatus
+
+    settings.INLINE_EXPORT_ROWS = 0
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client_for("office").post(reverse("inspections:rectifications") + "?period=2026H2")
+    assert len(callbacks) == 1  # enqueued once the request's transaction committed, not run inline
+    job = Job.objects.get(owner__username="office", kind="export")
+    assert job.status == JobStatus.DONE and job.result_name.endswith(".xlsx")
