@@ -117,9 +117,14 @@ class LeadingGroupSeatForm(forms.ModelForm):
         model = LeadingGroupMember
         fields = ["post", "name", "title", "user", "order"]
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args, actor: User, unit: OrgUnit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.visible_to(actor).order_by("username")
+        # The accounts the office manages, and those already seated here (a branch's secretary
+        # keeps its group without managing any account).
+        seated = User.objects.filter(leading_group_seats__unit=unit)
+        self.fields["user"].queryset = (
+            (User.objects.visible_to(actor) | seated).distinct().order_by("username")
+        )
         # Picking a login account: the login name tells two namesakes apart.
         self.fields["user"].label_from_instance = lambda account: account.account_label
         self.fields["order"].widget.attrs.update(min=0, style="max-width: 6rem")
@@ -148,7 +153,7 @@ def leading_group_formset(data, *, unit: OrgUnit, actor: User):
     return LeadingGroupFormSet(
         data,
         queryset=LeadingGroupMember.objects.filter(unit=unit).select_related("user").order_by("order", "pk"),
-        form_kwargs={"actor": actor},
+        form_kwargs={"actor": actor, "unit": unit},
         prefix="seats",
     )
 

@@ -199,7 +199,8 @@ class LeadingGroupMemberQuerySet(models.QuerySet):
         return self.filter(subtree_q(user, "unit__path", READ_ROLES))
 
     def writable_by(self, user) -> LeadingGroupMemberQuerySet:
-        return self.filter(subtree_q(user, "unit__path", MANAGE_ROLES))
+        """The office for its township, a branch's secretary for its own branch."""
+        return self.filter(subtree_q(user, "unit__path", KEEP_ROLES))
 
 
 class LeadingGroupMember(models.Model):

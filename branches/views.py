@@ -82,7 +82,7 @@ def tree(request):
 
 @login_required
 def unit_detail(request, pk: int):
-    unit = get_for_user(OrgUnit, request.user, pk, ask=["writable_by"])
+    unit = get_for_user(OrgUnit, request.user, pk, ask=["writable_by", "kept_by"])
     context = {
         "unit": unit,
         "ancestors": OrgUnit.objects.visible_to(request.user)
@@ -95,6 +95,7 @@ def unit_detail(request, pk: int):
         "liaison_points": unit.liaison_points.active().select_related("leader").order_by("leader__username"),
         "leading_group": unit.leading_group.order_by("order", "pk"),
         "can_edit": unit.may["writable_by"],
+        "can_keep_group": unit.may["kept_by"],
         "panels": unit_panels(request, unit),
     }
     return render(request, "branches/unit_detail.html", context)
@@ -141,8 +142,9 @@ def unit_responsibilities_edit(request, pk: int):
 
 @login_required
 def unit_leading_group(request, pk: int):
-    """The office keeps the seats of a unit's 创先争优活动领导小组."""
-    unit = get_for_user(OrgUnit, request.user, pk, need="writable_by")
+    """The seats of a unit's 创先争优活动领导小组: the office keeps them, and a branch's secretary
+    those of its own branch."""
+    unit = get_for_user(OrgUnit, request.user, pk, need="kept_by")
     formset = leading_group_formset(request.POST or None, unit=unit, actor=request.user)
     if request.method == "POST" and formset.is_valid():
         try:

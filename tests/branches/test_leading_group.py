@@ -90,9 +90,9 @@ def test_a_name_listed_twice_is_refused_and_nothing_saved(client_for, units, url
 
 
 @pytest.mark.parametrize(
-    ("role", "status"), [("leader", 403), ("secretary", 403), ("member", 404), ("secretary2", 404)]
+    ("role", "status"), [("leader", 403), ("inspector", 403), ("member", 404), ("secretary2", 404)]
 )
-def test_only_the_office_edits_the_group(client_for, units, url, role, status):
+def test_only_the_office_and_the_branchs_secretary_edit_the_group(client_for, units, url, role, status):
     assert client_for(role).get(url).status_code == status
     rows = [{"post": "head", "name": "某某", "title": "", "user": "", "order": "1"}]
     assert client_for(role).post(url, _post_data(rows)).status_code == status
@@ -114,8 +114,20 @@ def test_the_unit_page_shows_the_group(client_for, personas, units):
     assert "创先争优活动领导小组" in page
     assert "组长：</span>张志强" in page and "支部书记" in page
     assert "副组长：</span>李明" in page
-    assert edit not in page  # the secretary reads it, the office keeps it
+    assert edit in page  # the branch records its own group
     assert edit in client_for("office").get(detail).content.decode()
+    assert edit not in client_for("leader").get(detail).content.decode()
+
+
+def test_a_secretary_keeps_its_branchs_group_not_the_townships(client_for, personas, units):
+    township = reverse("branches:unit_leading_group", args=[units["LS"].pk])
+    before = list(LeadingGroupMember.objects.filter(unit=units["LS"]).values_list("pk", "name"))
+    rows = [{"post": "head", "name": "冒名顶替", "title": "", "user": "", "order": "1"}]
+    assert client_for("secretary").post(township, _post_data(rows)).status_code == 404  # not its unit
+    assert list(LeadingGroupMember.objects.filter(unit=units["LS"]).values_list("pk", "name")) == before
+    own = reverse("branches:unit_leading_group", args=[units["LS0101"].pk])
+    assert client_for("secretary").post(own, _post_data(rows)).status_code == 302
+    assert _seats(units["LS0101"]) == [("head", "冒名顶替", "", None, 1)]
 
 
 def test_the_townships_group_from_the_demo(client_for, units):
@@ -126,3 +138,26 @@ def test_the_townships_group_from_the_demo(client_for, units):
 def test_the_unit_history_lists_seat_changes(client_for, units):
     page = client_for("office").get(reverse("branches:unit_history", args=[units["LS"].pk])).content.decode()
     assert "领导小组成员 · 副组长 李建国" in page
+
+
+def test_a_secretary_keeps_the_accounts_the_office_seated(client_for, personas, units, url):
+    """The secretary manages no account, yet saving its group keeps a seat's linked account."""
+    seat = LeadingGroupMember.objects.create(
+        unit=units["LS0101"], post="head", name="张志强", user=personas["secretary"], order=1
+    )
+    rows = [
+        {
+            "id": seat.pk,
+            "post": "head",
+            "name": "张志强",
+            "title": "支部书记",
+            "user": personas["secretary"].pk,
+            "order": "1",
+        },
+        {"post": "member", "name": "周玉兰", "title": "", "user": "", "order": "2"},
+    ]
+    assert client_for("secretary").post(url, _post_data(rows, initial=1)).status_code == 302
+    assert _seats(units["LS0101"]) == [
+        ("head", "张志强", "支部书记", "secretary", 1),
+        ("member", "周玉兰", "", None, 2),
+    ]
