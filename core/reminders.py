@@ -485,9 +485,10 @@ def remind_now(*, unit, deadlines: list[Deadline], now: datetime.datetime | None
 DECISION = "decision"  # the stage of every decision notice
 
 
-def decision_notify(*, unit, key: str, title: str, body: str, link: str, now=None) -> None:
+def decision_notify(*, unit, key: str, title: str, body: str, link: str, owners=(), now=None) -> None:
     """Tell a branch's secretaries of a decision on what it submitted: a report adopted or
-    returned, a rectification reply returned, a circular issued.
+    returned, a rectification reply returned, a circular issued. `owners` are the accounts
+    told besides them (the member a rectification is addressed to), as a deadline's are.
 
     Call it inside the deciding service's transaction, so that the messages are written, or
     rolled back, with the decision. `key` names the decision ("report:12:review:…"): a
@@ -498,14 +499,15 @@ def decision_notify(*, unit, key: str, title: str, body: str, link: str, now=Non
     if Notification.objects.filter(key=key, stage=DECISION).exists():
         return
     who = responsibles({unit.pk}).get(unit.pk)
-    if who is None or not who.secretaries:
+    recipients = list(dict.fromkeys([*owners, *(who.secretaries if who else ())]))
+    if not recipients:
         return
     now = now or timezone.now()
     release = release_time(now)
     delivered = {"status": DeliveryStatus.SENT, "sent_at": now, "attempts": 1} if release == now else {}
-    emails = _email_addresses(set(who.secretaries))
+    emails = _email_addresses(set(recipients))
     planned = []
-    for user_id in who.secretaries:
+    for user_id in recipients:
         common = {
             "key": key,
             "stage": DECISION,

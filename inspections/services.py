@@ -280,7 +280,11 @@ def rectification_recheck(
     today: datetime.date | None = None,
 ) -> RectificationCheck:
     """复验: pass the last reply, or send it back with a comment and perhaps a new deadline."""
-    rectification = Rectification.objects.select_for_update().select_related("unit").get(pk=rectification.pk)
+    rectification = (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("unit", "member")
+        .get(pk=rectification.pk)
+    )
     today = today or timezone.localdate()
     rectification.move_to(RectificationStatus.PASSED if passed else RectificationStatus.RETURNED)
     reply = rectification.replies.order_by("-version").first()
@@ -316,6 +320,10 @@ def rectification_recheck(
         title=title,
         body=body,
         link=reverse("inspections:rectification", args=[rectification.pk]),
+        # A member's own rectification: the member hears of the decision too.
+        owners=[rectification.member.user_id]
+        if rectification.member and rectification.member.user_id
+        else [],
     )
     return check
 

@@ -201,6 +201,16 @@ def test_a_member_answers_the_rectification_addressed_to_itself(make_inspection,
     assert list(Rectification.objects.visible_to(personas["member"])) == [rectification]
     assert Rectification.objects.answerable_by(personas["member"]).filter(pk=rectification.pk).exists()
     assert rectification.subject == f"柳山村第一党支部 {member.name}"
+    rectification_reply(
+        actor=personas["member"], rectification=rectification, measures="已补课", result="写出说明"
+    )
+    rectification_recheck(
+        actor=personas["office"], rectification=rectification, passed=False, comment="说明太简略"
+    )
+    # The decision reaches the member itself, and its branch's secretary.
+    told = Notification.objects.filter(key__startswith=f"rectification:{rectification.pk}:check:")
+    assert set(told.values_list("recipient__username", flat=True)) == {"member", "secretary"}
+    assert "说明太简略" in told.get(recipient=personas["member"]).body
 
 
 def test_open_rectification_refuses_a_deadline_before_its_issue_and_an_unknown_source(
