@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
-from accounts.scoping import MANAGE_ROLES, get_for_user, require, subtree_q
+from accounts.scoping import get_for_user, require
 from core.downloads import DOCX_TYPE, download
 from inspections.documents import circular_docx
 from inspections.drafting import circular_draft, circular_title
-from inspections.models import Circular, CircularReceipt, CircularStatus, groups_of
+from inspections.models import Circular, CircularReceipt, CircularStatus
 from inspections.rectification_forms import (
     CircularForm,
     DecideForm,
@@ -34,13 +33,7 @@ from inspections.services import (
 )
 
 PER_PAGE = 30
-QUESTIONS = ["writable_by", "approvable_by", "issuable_by", "acknowledgeable_by"]
-
-
-def _keepers_q(user) -> Q:
-    """Who follows a circular's receipts: the township's office and the drafting group."""
-    drafting = Q(group__in=groups_of(user)) & subtree_q(user, "township__path", (Role.INSPECTOR,))
-    return subtree_q(user, "township__path", MANAGE_ROLES) | drafting
+QUESTIONS = ["kept_by", "writable_by", "approvable_by", "issuable_by", "acknowledgeable_by"]
 
 
 @login_required
@@ -48,7 +41,7 @@ def circular_list(request):
     circulars = Circular.objects.visible_to(request.user).select_related("township", "group", "drafted_by")
     page = Paginator(circulars, PER_PAGE).get_page(request.GET.get("page"))
     shown = [circular.pk for circular in page]
-    kept = Circular.objects.filter(pk__in=shown).filter(_keepers_q(request.user))
+    kept = Circular.objects.kept_by(request.user).filter(pk__in=shown)
     unread = dict(
         kept.annotate(unread=Count("receipts", filter=Q(receipts__read_at__isnull=True))).values_list(
             "pk", "unread"
@@ -127,7 +120,7 @@ def circular_edit(request, pk: int):
 @login_required
 def circular_detail(request, pk: int):
     circular = get_for_user(Circular, request.user, pk, ask=QUESTIONS)
-    keeper = Circular.objects.filter(pk=circular.pk).filter(_keepers_q(request.user)).exists()
+    keeper = circular.may["kept_by"]
     receipts = []
     if keeper and circular.status == CircularStatus.ISSUED:
         receipts = list(CircularReceipt.objects.filter(circular=circular).select_related("unit", "read_by"))

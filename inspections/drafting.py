@@ -12,15 +12,15 @@ import datetime
 from collections import defaultdict
 
 from accounts.models import Level, OrgUnit
+from inspections.documents import chinese_number
 from inspections.models import (
     FindingCategory,
     Inspection,
     InspectionKind,
     Rectification,
     RectificationStatus,
+    short_name,
 )
-
-NUMERALS = "一二三四五六七八九十"
 
 # Seed 000 §七.2, in its order.
 CATEGORY_HEADINGS = {
@@ -33,11 +33,6 @@ CATEGORY_HEADINGS = {
 NONE_THIS_MONTH = "本月无。"
 
 
-def township_short_name(township: OrgUnit) -> str:
-    """中共柳山镇委员会 → 柳山镇."""
-    return township.name.removeprefix("中共").removesuffix("委员会") or township.name
-
-
 def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     first = month.replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
@@ -45,7 +40,7 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def circular_title(township: OrgUnit, month: datetime.date) -> str:
-    return f"{township_short_name(township)}{month.year}年{month.month}月创先争优督查通报"
+    return f"{short_name(township)}{month.year}年{month.month}月创先争优督查通报"
 
 
 def _lines(items: list[str]) -> list[str]:
@@ -97,7 +92,7 @@ def circular_draft(township: OrgUnit, month: datetime.date) -> tuple[str, str]:
             if finding.promote:
                 promoted.append(line)
 
-    name = township_short_name(township)
+    name = short_name(township)
     period = f"{month.year}年{month.month}月"
     parts: list[tuple[str, list[str]]] = []
     basics = [
@@ -126,7 +121,7 @@ def circular_draft(township: OrgUnit, month: datetime.date) -> tuple[str, str]:
 
     body = []
     for number, (heading, lines) in enumerate(parts):
-        body.append(f"{NUMERALS[number]}、{heading}")
+        body.append(f"{chinese_number(number + 1)}、{heading}")
         body.extend(lines)
         body.append("")
     return circular_title(township, month), "\n".join(body).strip() + "\n"

@@ -641,13 +641,15 @@ class CircularQuerySet(models.QuerySet):
             subtree_q(user, "township__path", STAFF_ROLES) | Q(status=CircularStatus.ISSUED, pk__in=received)
         )
 
+    def kept_by(self, user) -> CircularQuerySet:
+        """Circulars `user` keeps whatever their state: the township's office and the drafting
+        group. They edit drafts, issue approved ones and follow who has read them."""
+        drafting = Q(group__in=groups_of(user)) & subtree_q(user, "township__path", (Role.INSPECTOR,))
+        return self.filter(subtree_q(user, "township__path", MANAGE_ROLES) | drafting)
+
     def writable_by(self, user) -> CircularQuerySet:
         """Drafts and returned circulars, kept by the office and the drafting group."""
-        drafting = Q(group__in=groups_of(user)) & subtree_q(user, "township__path", (Role.INSPECTOR,))
-        return self.filter(
-            subtree_q(user, "township__path", MANAGE_ROLES) | drafting,
-            status__in=[CircularStatus.DRAFT, CircularStatus.RETURNED],
-        )
+        return self.kept_by(user).filter(status__in=[CircularStatus.DRAFT, CircularStatus.RETURNED])
 
     def approvable_by(self, user) -> CircularQuerySet:
         """Submitted circulars `user` approves or returns: a seat in the township's leading
@@ -662,10 +664,7 @@ class CircularQuerySet(models.QuerySet):
         )
 
     def issuable_by(self, user) -> CircularQuerySet:
-        drafting = Q(group__in=groups_of(user)) & subtree_q(user, "township__path", (Role.INSPECTOR,))
-        return self.filter(
-            subtree_q(user, "township__path", MANAGE_ROLES) | drafting, status=CircularStatus.APPROVED
-        )
+        return self.kept_by(user).filter(status=CircularStatus.APPROVED)
 
     def acknowledgeable_by(self, user) -> CircularQuerySet:
         """Issued circulars one of `user`'s branches has not yet marked as read."""

@@ -81,7 +81,7 @@ def rectification_detail(request, pk: int):
     return _detail(request, rectification)
 
 
-def _detail(request, rectification: Rectification, *, reply_form=None, recheck_form=None, status=200):
+def _detail(request, rectification: Rectification, *, reply_form=None, recheck_form=None):
     user = request.user
     may = rectification.may
     replies = list(rectification.replies.select_related("replied_by").order_by("version"))
@@ -122,7 +122,7 @@ def _detail(request, rectification: Rectification, *, reply_form=None, recheck_f
         "recheck_form": (recheck_form or RecheckForm()) if recheckable else None,
         "sent_back": rectification.status == RectificationStatus.RETURNED,
     }
-    return render(request, "inspections/rectification_detail.html", context, status=status)
+    return render(request, "inspections/rectification_detail.html", context)
 
 
 def _reload(rectification: Rectification, user) -> Rectification:

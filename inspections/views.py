@@ -337,13 +337,9 @@ def notice_create(request, pk: int):
     return render(request, "inspections/notice_form.html", context)
 
 
-def _notice(request, pk: int) -> RectificationNotice:
-    return get_for_user(RectificationNotice, request.user, pk)
-
-
 @login_required
 def notice_detail(request, pk: int):
-    notice = _notice(request, pk)
+    notice = get_for_user(RectificationNotice, request.user, pk)
     rectifications = list(notice.rectifications.order_by("pk"))
     context = {
         "notice": notice,
@@ -356,5 +352,5 @@ def notice_detail(request, pk: int):
 
 @login_required
 def notice_word(request, pk: int):
-    notice = _notice(request, pk)
+    notice = get_for_user(RectificationNotice, request.user, pk)
     return download(notice_docx(notice), f"{notice.label}.docx", DOCX_TYPE)
