@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ from tests.postgres import waiting_on_a_lock, worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 LOST = "后台进程"  # in the message an abandoned job's owner reads
-QUEUE = "test-killed-worker"
+# A queue of this run's own: the job is acks_late, so the message a killed worker held in an
+# earlier run is restored to that run's queue when the next worker starts, never to this one.
+QUEUE = f"test-killed-worker-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture
