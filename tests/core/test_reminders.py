@@ -14,12 +14,14 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import OrgUnit
 from branches.models import LiaisonPoint
 from commitments.models import Category, Commitment, CommitmentLetter, PeriodLock
 from core.models import Channel, DeliveryStatus, Notification, ReminderPolicy, Webhook
 from core.reminders import open_deadlines, plan, release_time, scan, stage_of
+from reports.slots import slot_on_or_after
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -114,15 +116,16 @@ class TestStages:
 
 
 def test_report_slots_as_deadlines(units):
-    today = datetime.date(2026, 11, 27)
+    # A reporting day after every report the demo seeds (up to the day it runs): still owed.
+    slot = slot_on_or_after(timezone.localdate() + datetime.timedelta(days=40))
+    today = slot - datetime.timedelta(days=3)
+    key = f"report:{units['LS0102'].pk}:{slot:%Y-%m-%d}"
     keys = {d.key: d for d in open_deadlines(today, OrgUnit.objects.filter(code="LS0102"))}
-    upcoming = keys.get(f"report:{units['LS0102'].pk}:2026-11-30")
-    assert upcoming is not None and upcoming.kind == "信息报送"
-    scan(at("2026-11-27T09:00"))
-    assert _recipients(f"report:{units['LS0102'].pk}:2026-11-30", "before") == {*()} | set(
-        Notification.objects.filter(key=f"report:{units['LS0102'].pk}:2026-11-30").values_list(
-            "recipient__username", flat=True
-        )
+    upcoming = keys.get(key)
+    assert upcoming is not None and upcoming.kind == "信息报送" and upcoming.due == slot
+    scan(at(f"{today:%Y-%m-%d}T09:00"))
+    assert _recipients(key, "before") == set(
+        Notification.objects.filter(key=key).values_list("recipient__username", flat=True)
     )
 
 
