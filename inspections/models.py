@@ -320,6 +320,8 @@ class Source(models.TextChoices):
     """
 
     INSPECTION = "inspections.finding", _("Inspection finding")
+    REVIEW = "reviews.review", _("Leader review")
+    EVALUATION = "reviews.evaluationsubject", _("Mass evaluation")
 
 
 class RectificationStatus(models.TextChoices):
