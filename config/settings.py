@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "commitments",
     "reports",
     "inspections",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,16 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The cache: shared by every web process through Redis when there is one (the ballot's rate
+# limit must hold across processes), else in this process's memory for the embedded default.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# 群众评议: online ballots (POSTs) accepted per client address and minute, against stuffing
+# by one device; a meeting behind one NAT address casts a few dozen, so keep it generous.
+BALLOT_RATE = env_int("BALLOT_RATE", 30)
+
 # A running job whose worker has given no sign of life (a progress report) for this long
 # has lost it (killed, out of memory, a redeploy): it is failed with a message to its owner.
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 10 * 60)
@@ -283,4 +294,7 @@ CELERY_BEAT_SCHEDULE = {
     # Every minute: fail the jobs whose worker died mid-way (no heartbeat for JOB_LEASE_SECONDS),
     # so that their owners read why instead of watching "running" for ever. Job pages check too.
     "fail-abandoned-jobs": {"task": "core.tasks.fail_abandoned_jobs", "schedule": 60},
+    # Hourly: close the mass evaluations whose closing day has passed, fixing their results and
+    # opening the rectifications of those below the threshold (idempotent: a closed one is skipped).
+    "close-due-campaigns": {"task": "reviews.tasks.close_due_campaigns", "schedule": 60 * 60},
 }

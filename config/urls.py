@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("", include("reports.urls")),
     path("", include("inspections.urls")),
+    path("", include("reviews.urls")),
 ]

@@ -87,6 +87,7 @@ class Command(BaseCommand):
         call_command("seed_commitments", stdout=self.stdout)
         call_command("seed_reports", stdout=self.stdout)
         call_command("seed_inspections", stdout=self.stdout)
+        call_command("seed_reviews", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"柳山镇 demo: {OrgUnit.objects.count()} units, {Member.objects.count()} members, "
