@@ -32,6 +32,7 @@ from reports.models import Report, ReportStatus
 from reports.services import report_review, report_submit
 from tests.core.xlsx_files import xlsx
 from tests.inspections import access_inspections, access_rectifications
+from tests.reviews import access_evaluations, access_reviews
 
 ROLES = [
     "anonymous",
@@ -126,12 +127,12 @@ EXPECTED = {
     "commitments:board_poster": ("get", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
 }
 
-# The inspections app keeps its rows beside its tests, with the objects they need.
-FRAGMENTS = [access_inspections, access_rectifications]
+# The inspections and reviews apps keep their rows beside its tests, with the objects they need.
+FRAGMENTS = [access_inspections, access_rectifications, access_reviews, access_evaluations]
 for fragment in FRAGMENTS:
     EXPECTED.update(fragment.EXPECTED)
 
-PROJECT_APPS = {"accounts", "branches", "commitments", "reports", "inspections", "core"}
+PROJECT_APPS = {"accounts", "branches", "commitments", "reports", "inspections", "reviews", "core"}
 
 
 def _project_url_names(resolver=None, namespace=""):

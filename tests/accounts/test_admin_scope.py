@@ -32,6 +32,7 @@ from inspections.models import (
     Rectification,
     RectificationNotice,
 )
+from reviews.models import Campaign, ReviewRound
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 # The role rows of the account form; none are sent, so none change.
@@ -54,6 +55,7 @@ def elsewhere(db):
     day = datetime.date(2026, 10, 1)
     inspection = Inspection.objects.create(group=group, unit=branch, date=day, status="final")
     finding = Finding.objects.create(inspection=inspection, category=FindingCategory.PROBLEM, text="台账不全")
+    review_round = ReviewRound.objects.create(township=township, period="2026H2", ends_on=day)
     notice = RectificationNotice.objects.create(
         township=township, year=2026, number=1, inspection=inspection, unit=branch, issued_on=day
     )
@@ -86,6 +88,10 @@ def elsewhere(db):
             deadline=day,
         ),
         Circular.objects.create(township=township, group=group, month=day, title="通报", body="正文"),
+        review_round,
+        Campaign.objects.create(
+            unit=township, period="2026H2", title="青石镇群众评议", opens_on=day, closes_on=day
+        ),
         Group.objects.create(name="青石镇管理员"),
         AccessAttempt.objects.create(**login, failures_since_start=1),
         AccessLog.objects.create(**login),

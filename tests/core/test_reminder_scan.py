@@ -131,9 +131,9 @@ class TestBoard:
         client.post(reverse("core:board_remind", args=[units["LS0101"].pk]))
         # Session, user, roles, 4 navigation answers, the sources, the marks and the
         # secretary accounts (to flag branches nobody can be reminded in): none per branch.
-        # One query per deadline source (seven of them: commitments, ledger filing, report
-        # days, rectifications, unread circulars…).
-        with django_assert_max_num_queries(19):
+        # One query per deadline source (eight of them: commitments, ledger filing, report
+        # days, rectifications, unread circulars, review rounds, evaluation filing and close).
+        with django_assert_max_num_queries(21):
             response = client.get(reverse("core:board"))
         assert response.context["reminded"] == {units["LS0101"].pk}
         assert Notification.objects.filter(key=f"manual:{units['LS0101'].pk}:{today}").exists()
