@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Level, OrgUnit
 from branches.models import Member
@@ -104,9 +105,14 @@ def tally_save(
             raise ValidationError(_("A subject does not belong to this evaluation."))
         subject.tallied_by = actor
         subject.tallied_at = now
-        subject.full_clean()
-    for subject in subjects:
-        subject.save(update_fields=[*TALLY_FIELDS, "tallied_by", "tallied_at"])
+        # Only the counts change: their fields and clean(), which states the check constraint
+        # (and the database still enforces it); a branch's subjects are written in one go.
+        subject.full_clean(
+            exclude=["campaign", "unit", "member", "tallied_by", "rectification"], validate_constraints=False
+        )
+    bulk_update_with_history(
+        subjects, EvaluationSubject, [*TALLY_FIELDS, "tallied_by", "tallied_at"], default_user=actor
+    )
     if files:
         owner = next((s for s in subjects if s.member_id is None), subjects[0] if subjects else None)
         if owner is None:
