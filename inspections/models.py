@@ -322,6 +322,7 @@ class Source(models.TextChoices):
     INSPECTION = "inspections.finding", _("Inspection finding")
     REVIEW = "reviews.review", _("Leader review")
     EVALUATION = "reviews.evaluationsubject", _("Mass evaluation")
+    CREATION = "reviews.title", _("Creation round")
 
 
 class RectificationStatus(models.TextChoices):

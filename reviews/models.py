@@ -13,6 +13,7 @@ inspections app's `open_rectification` (sources `reviews.review` and
 from __future__ import annotations
 
 import datetime
+import itertools
 import secrets
 from fractions import Fraction
 
@@ -27,7 +28,8 @@ from simple_history.models import HistoricalRecords
 from accounts.models import OrgUnit, Role
 from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, NOTHING, READ_ROLES, own_q, subtree_q
 from accounts.validators import plain_text_validator
-from branches.models import LiaisonPoint, Member
+from branches.models import LeadingGroupMember, LiaisonPoint, Member
+from core.dates import long_date
 from core.periods import Period, validate_period
 
 TEXT_LIMIT = 5000
@@ -736,3 +738,531 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} · {self.get_choice_display()}"
+
+
+# ---------------------------------------------------------------------------------------
+# 创建基层党组织建设先进单位 (seed 001): the yearly creation round, its filings, the four-step
+# assessment, the titles conferred and revoked, and the 优秀共产党员 nominations.
+
+
+class CreationStatus(models.TextChoices):
+    """The round's steps (seed 001 三): filing, assessing (自检自查 closes when the office starts
+    统一考核), summarised (综合评价 and 工作总结 done, 审验 and 检查核实 by the office), submitted
+    to a leading-group leader, approved (titles and commendations conferred)."""
+
+    FILING = "filing", _("Plans and materials being filed")
+    ASSESSING = "assessing", _("Being assessed")
+    SUMMARISED = "summarised", _("Summarised, under verification")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved and commended")
+
+
+DATE_ORDER = (
+    "plan_due",
+    "progress_1_due",
+    "progress_2_due",
+    "materials_due",
+    "assessment_starts",
+    "assessment_ends",
+    "commendation_on",
+)
+
+
+def creation_dates(year: int) -> dict[str, datetime.date]:
+    """Seed 001's dates for the round that assesses in May of `year`: the plan by 8月25日 of
+    the year before, progress reported each half-year, materials by early May, checking in
+    mid and late May, commendation before 七·一."""
+    return {
+        "plan_due": datetime.date(year - 1, 8, 25),
+        "progress_1_due": datetime.date(year - 1, 12, 31),
+        "progress_2_due": datetime.date(year, 4, 30),
+        "materials_due": datetime.date(year, 5, 5),
+        "assessment_starts": datetime.date(year, 5, 15),
+        "assessment_ends": datetime.date(year, 5, 31),
+        "commendation_on": datetime.date(year, 6, 30),
+    }
+
+
+# The criteria of seed 001 二 scored at 自检自查 and 统一考核, grouped by goal; 五个好 (seed 001
+# 二(三)1) is its own group. Codes are stored with the scores: never renumber them.
+CREATION_GOALS = (
+    (
+        "leadership",
+        _("A strong and capable leading team"),
+        (
+            ("leadership_execution", _("Strong in carrying out decisions")),
+            ("leadership_innovation", _("Strong in innovation")),
+            ("leadership_cohesion", _("Strong in cohesion")),
+        ),
+    ),
+    (
+        "responsibility",
+        _("Party-building responsibilities fully in place"),
+        (
+            ("responsibility_ranks", _("Strong basic ranks")),
+            ("responsibility_venues", _("Sound basic venues")),
+            ("responsibility_systems", _("Complete basic systems")),
+            ("responsibility_vehicles", _("Effective basic vehicles")),
+            ("responsibility_support", _("Strong basic support")),
+        ),
+    ),
+    (
+        "role",
+        _("The grass-roots organisation plays an outstanding role"),
+        (
+            ("role_bastion", _("The branch as a fighting bastion")),
+            ("role_vanguard", _("Members as vanguards and models (five examples)")),
+        ),
+    ),
+    (
+        "development",
+        _("Marked results in scientific development"),
+        (
+            ("development_economy", _("Economic development")),
+            ("development_harmony", _("Social harmony and stability")),
+            ("development_satisfaction", _("The people satisfied")),
+        ),
+    ),
+    (
+        "five_goods",
+        _("Five goods"),
+        (
+            ("good_leadership", _("A good leading team")),
+            ("good_members", _("Good party members")),
+            ("good_mechanisms", _("Good working mechanisms")),
+            ("good_results", _("Good work results")),
+            ("good_reputation", _("A good name among the people")),
+        ),
+    ),
+)
+CRITERIA = {code: label for _goal, _label, items in CREATION_GOALS for code, label in items}
+GOAL_OF = {code: goal for goal, _label, items in CREATION_GOALS for code, _item in items}
+SCORE_MAX = 10  # each criterion is scored 0–10
+
+
+def default_weights() -> dict[str, int]:
+    return {"leadership": 20, "responsibility": 25, "role": 25, "development": 10, "five_goods": 20}
+
+
+# Which moves a round may make; who may make them are the queryset's questions. A returned
+# round goes back to SUMMARISED, where the office may still correct scores and the summary.
+CREATION_TRANSITIONS = {
+    CreationStatus.FILING: {CreationStatus.ASSESSING},
+    CreationStatus.ASSESSING: {CreationStatus.SUMMARISED},
+    CreationStatus.SUMMARISED: {CreationStatus.SUBMITTED},
+    CreationStatus.SUBMITTED: {CreationStatus.APPROVED, CreationStatus.SUMMARISED},
+    CreationStatus.APPROVED: set(),
+}
+# While the office scores and concludes (统一考核, 综合评价): until the round is submitted.
+SCORING_STATUSES = (CreationStatus.ASSESSING, CreationStatus.SUMMARISED)
+# While a branch files and amends its plan, progress reports and materials.
+FILING_STATUSES = (CreationStatus.FILING, CreationStatus.ASSESSING)
+
+
+class CreationRoundQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CreationRoundQuerySet:
+        return self.filter(within_q(user, "township__path"))
+
+    def readable_by(self, user) -> CreationRoundQuerySet:
+        """Who follows the round's pages: the township's readers, and each branch in the round
+        (its secretary). A member as such reads nothing of it but its own nomination."""
+        branches = CreationBranch.objects.filter(round=OuterRef("pk")).filter(
+            subtree_q(user, "unit__path", READ_ROLES)
+        )
+        return self.filter(subtree_q(user, "township__path", READ_ROLES) | Q(Exists(branches)))
+
+    def overseen_by(self, user) -> CreationRoundQuerySet:
+        """Who reads every branch's results (ranking, results list): the township's office,
+        leaders and inspectors; a branch reads only its own."""
+        return self.filter(subtree_q(user, "township__path", READ_ROLES))
+
+    def writable_by(self, user) -> CreationRoundQuerySet:
+        """The office of the township: dates, weights, assessment, summary, titles."""
+        return self.filter(subtree_q(user, "township__path", MANAGE_ROLES))
+
+    def approvable_by(self, user) -> CreationRoundQuerySet:
+        """Submitted rounds `user` approves or returns: a seat in the township's leading group
+        with its account, and never a round it scored (at any time: the scores' history)."""
+        if user is None or user.pk is None or not user.is_active:
+            return self.none()
+        seat = LeadingGroupMember.objects.filter(unit=OuterRef("township"), user=user)
+        scored = CreationAssessment.history.filter(round_id=OuterRef("pk"), assessed_by_id=user.pk)
+        return (
+            self.filter(status=CreationStatus.SUBMITTED)
+            .filter(Exists(seat), subtree_q(user, "township__path", READ_ROLES))
+            .exclude(Exists(scored))
+        )
+
+
+class CreationRound(models.Model):
+    """A township's yearly round of 创建基层党组织建设先进单位, named by the year it is assessed
+    and commended in (seed 001: materials in May, commendation before 七·一)."""
+
+    township = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="creation_rounds", verbose_name=_("township")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    plan_due = models.DateField(_("creation plans due"))
+    progress_1_due = models.DateField(_("first progress report due"))
+    progress_2_due = models.DateField(_("second progress report due"))
+    materials_due = models.DateField(_("materials due"))
+    assessment_starts = models.DateField(_("assessment starts"))
+    assessment_ends = models.DateField(_("assessment ends"))
+    commendation_on = models.DateField(_("commendation date"))
+    # 综合评价: the weight of each goal (CREATION_GOALS) in the total, in whole numbers.
+    weights = models.JSONField(_("weights"), default=default_weights)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CreationStatus.choices, default=CreationStatus.FILING
+    )
+    summary = models.TextField(_("work summary"), max_length=TEXT_LIMIT * 4, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    return_comment = models.TextField(
+        _("comment on return"), max_length=TEXT_LIMIT, blank=True, validators=[plain_text_validator]
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CreationRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("creation round")
+        verbose_name_plural = _("creation rounds")
+        ordering = ["-year", "township"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "year"],
+                name="unique_creation_round",
+                violation_error_message=_("This township already has a creation round for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(township)s · %(year)s creation round") % {"township": self.township, "year": self.year}
+
+    @property
+    def evidence_periods(self) -> list[Period]:
+        """The half-years the portal's records are counted from: the plan's to the assessment's."""
+        periods, period = [], Period.containing(self.plan_due)
+        while period.start <= self.assessment_ends:
+            periods.append(period)
+            period = Period.containing(period.end + datetime.timedelta(days=1))
+        return periods
+
+    def move_to(self, status: str) -> None:
+        if status not in CREATION_TRANSITIONS[CreationStatus(self.status)]:
+            raise ValidationError(
+                _("A round that is %(current)s cannot become %(new)s.")
+                % {"current": self.get_status_display(), "new": CreationStatus(status).label}
+            )
+        self.status = status
+
+    @property
+    def accepts_filings(self) -> bool:
+        return self.status in FILING_STATUSES
+
+    def due_of(self, kind: str) -> datetime.date:
+        """The date a filing of this kind is due by (FILING_DUE)."""
+        return getattr(self, FILING_DUE[kind])
+
+    def self_assessment_closed(self, today: datetime.date) -> str:
+        """Why a branch may no longer change its 自检自查, or "" while it may."""
+        if self.status != CreationStatus.FILING:
+            return _("The office has started the unified assessment: the self-assessment is closed.")
+        if today > self.materials_due:
+            return _("The self-assessment closed with the materials on %(day)s.") % {
+                "day": long_date(self.materials_due)
+            }
+        return ""
+
+    def clean(self) -> None:
+        steps = [(name, getattr(self, name)) for name in DATE_ORDER]
+        for (_before, first), (after, second) in itertools.pairwise(steps):
+            if first and second and second < first:
+                raise ValidationError({after: _("This date comes before the step it follows.")})
+        goals = {goal for goal, _label, _items in CREATION_GOALS}
+        if set(self.weights) != goals:
+            raise ValidationError({"weights": _("Every goal needs a weight.")})
+        values = list(self.weights.values())
+        if any(not isinstance(w, int) or isinstance(w, bool) or w < 0 for w in values) or sum(values) != 100:
+            raise ValidationError({"weights": _("The weights are whole numbers adding up to 100.")})
+
+
+class CreationBranchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CreationBranchQuerySet:
+        return self.filter(subtree_q(user, "unit__path", READ_ROLES))
+
+    def writable_by(self, user) -> CreationBranchQuerySet:
+        """A branch's filings and self-assessment: its secretary or the office."""
+        return self.filter(subtree_q(user, "unit__path", KEEP_ROLES))
+
+    def assessable_by(self, user) -> CreationBranchQuerySet:
+        """统一考核 and 综合评价: the township's office, while the round is scored."""
+        return self.filter(
+            subtree_q(user, "round__township__path", MANAGE_ROLES), round__status__in=SCORING_STATUSES
+        )
+
+
+class CreationConclusion(models.TextChoices):
+    PENDING = "", _("Not concluded")
+    RECOMMENDED = "recommended", _("Recommended for the title")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+
+
+class CreationBranch(models.Model):
+    """A branch (党支部 or 党总支) in a round: what it filed, its 自检自查, and the assessors'
+    统一考核 and conclusion (综合评价)."""
+
+    round = models.ForeignKey(
+        CreationRound, on_delete=models.PROTECT, related_name="branches", verbose_name=_("round")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="creation_entries", verbose_name=_("branch")
+    )
+    # 自检自查 and 统一考核: {criterion code: {"score": 0–10, "note": "…"}}.
+    self_scores = models.JSONField(_("self-assessment scores"), default=dict, blank=True)
+    self_assessed_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
+    conclusion = models.CharField(
+        _("conclusion"), max_length=16, choices=CreationConclusion.choices, blank=True, default=""
+    )
+    conclusion_note = models.TextField(
+        _("assessors' conclusion"), max_length=TEXT_LIMIT, blank=True, validators=[plain_text_validator]
+    )
+    history = HistoricalRecords()
+
+    objects = CreationBranchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("branch in a creation round")
+        verbose_name_plural = _("branches in a creation round")
+        ordering = ["round", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="one_creation_entry_per_branch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.round.year}"
+
+
+class CreationAssessment(models.Model):
+    """统一考核: the office's scores of a branch on every criterion, and who gave them (an
+    assessor never approves the round)."""
+
+    round = models.ForeignKey(
+        CreationRound, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("round")
+    )
+    entry = models.OneToOneField(
+        CreationBranch, on_delete=models.PROTECT, related_name="assessment", verbose_name=_("branch")
+    )
+    scores = models.JSONField(_("scores"), default=dict)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessor")
+    )
+    assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unified assessment")
+        verbose_name_plural = _("unified assessments")
+
+    def __str__(self) -> str:
+        return str(self.entry)
+
+
+class FilingKind(models.TextChoices):
+    PLAN = "plan", _("Creation plan")
+    PROGRESS_1 = "progress_1", _("First progress report")
+    PROGRESS_2 = "progress_2", _("Second progress report")
+    MATERIALS = "materials", _("Creation materials")
+
+
+# Which date of the round each filing is due by.
+FILING_DUE = {
+    FilingKind.PLAN: "plan_due",
+    FilingKind.PROGRESS_1: "progress_1_due",
+    FilingKind.PROGRESS_2: "progress_2_due",
+    FilingKind.MATERIALS: "materials_due",
+}
+
+
+class CreationFilingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CreationFilingQuerySet:
+        return self.filter(subtree_q(user, "entry__unit__path", READ_ROLES))
+
+
+class CreationFiling(models.Model):
+    """A branch's 创建方案, half-yearly progress report or materials: text and attachments
+    (core.Attachment); filed once and then amended, its filing time kept."""
+
+    entry = models.ForeignKey(
+        CreationBranch, on_delete=models.PROTECT, related_name="filings", verbose_name=_("branch")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=FilingKind.choices)
+    text = models.TextField(_("text"), max_length=TEXT_LIMIT * 2, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    filed_at = models.DateTimeField(_("filed at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CreationFilingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("creation filing")
+        verbose_name_plural = _("creation filings")
+        ordering = ["entry", "kind"]
+        constraints = [models.UniqueConstraint(fields=["entry", "kind"], name="one_filing_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.get_kind_display()}"
+
+    @property
+    def due(self) -> datetime.date:
+        return self.entry.round.due_of(self.kind)
+
+    @property
+    def late(self) -> bool:
+        return timezone.localdate(self.filed_at) > self.due
+
+
+class TitleQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TitleQuerySet:
+        return self.filter(subtree_q(user, "unit__path", READ_ROLES))
+
+    def writable_by(self, user) -> TitleQuerySet:
+        """The office of the branch's township: puts a titled branch under 限期整改, revokes."""
+        return self.filter(subtree_q(user, "unit__path", MANAGE_ROLES))
+
+    def standing(self) -> TitleQuerySet:
+        return self.filter(revoked_on__isnull=True)
+
+    def circulated_to(self, user) -> TitleQuerySet:
+        """Revoked titles whose notice (通报批评) `user` reads: whoever reads the round, as the
+        revocation is circulated to every branch of the township."""
+        return self.filter(revoked_on__isnull=False, round__in=CreationRound.objects.visible_to(user))
+
+
+class Title(models.Model):
+    """基层党组织建设先进党支部（总支）, conferred by an approved round. Never deleted: a revoked
+    title keeps its reason, date and who revoked it (seed 001 四(三))."""
+
+    round = models.ForeignKey(
+        CreationRound, on_delete=models.PROTECT, related_name="titles", verbose_name=_("round")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="titles", verbose_name=_("branch")
+    )
+    conferred_on = models.DateField(_("conferred on"))
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), max_length=TEXT_LIMIT, blank=True)
+    history = HistoricalRecords()
+
+    objects = TitleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("advanced-unit title")
+        verbose_name_plural = _("advanced-unit titles")
+        ordering = ["-conferred_on", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="one_title_per_round"),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True) | ~Q(revocation_reason=""),
+                name="revocation_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(year)s advanced unit of Party building: %(unit)s") % {
+            "year": self.round.year,
+            "unit": self.unit,
+        }
+
+
+class NominationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NominationQuerySet:
+        return self.filter(subtree_q(user, "member__unit__path", READ_ROLES) | own_q(user, "member__user"))
+
+    def writable_by(self, user) -> NominationQuerySet:
+        """A nomination is the branch's: its secretary (or the office) while the round files."""
+        return self.filter(
+            subtree_q(user, "member__unit__path", KEEP_ROLES),
+            round__status__in=[CreationStatus.FILING, CreationStatus.ASSESSING],
+        )
+
+    def decidable_by(self, user) -> NominationQuerySet:
+        """The office of the township records whether it recommends the nominee (综合评价), while
+        the round is scored."""
+        return self.filter(
+            subtree_q(user, "member__unit__path", MANAGE_ROLES), round__status__in=SCORING_STATUSES
+        )
+
+
+class Nomination(models.Model):
+    """A member nominated by its branch for 优秀共产党员, with an account against 五带头."""
+
+    round = models.ForeignKey(
+        CreationRound, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("round")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("party member")
+    )
+    example_1 = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    example_2 = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    example_3 = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    example_4 = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    example_5 = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("nominated by"),
+    )
+    nominated_at = models.DateTimeField(_("nominated at"), default=timezone.now)
+    # The office's decision at 综合评价; the round's approval commends the recommended.
+    recommended = models.BooleanField(_("recommended"), null=True, blank=True)
+    commended_on = models.DateField(_("commended on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nomination of an outstanding party member")
+        verbose_name_plural = _("nominations of outstanding party members")
+        ordering = ["round", "member__unit__path", "member__name"]
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="one_nomination_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.round.year}"
+
+    @property
+    def examples(self) -> list[tuple[str, str]]:
+        texts = (self.example_1, self.example_2, self.example_3, self.example_4, self.example_5)
+        return list(zip(FIVE_EXAMPLES, texts, strict=True))
