@@ -6,6 +6,8 @@
 - Each branch's 群众评议 of a half-year, filed with the office by the period's filing day
   (mid-July, mid-January: seed 002 附件六) as a closed campaign covering the branch.
 - An open campaign's close date, for each branch in it whose ballots are not in yet.
+- A creation round's dates: each branch's plan, progress reports and materials not filed yet,
+  and its self-assessment (by the materials' date) while the round files.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Level, OrgUnit
 from branches.models import LiaisonPoint, Member
@@ -22,9 +26,14 @@ from core.dates import short_date
 from core.periods import Period
 from core.reminders import Deadline, register_source
 from reviews.models import (
+    FILING_DUE,
+    FILING_STATUSES,
     CampaignBranch,
     CampaignStatus,
+    CreationBranch,
+    CreationStatus,
     EvaluationSubject,
+    FilingKind,
     Review,
     ReviewKind,
     ReviewRound,
@@ -161,3 +170,60 @@ def campaign_close_deadlines(today: datetime.date, units, until: datetime.date):
 register_source("review-rounds", missing_review_deadlines)
 register_source("evaluation-filing", evaluation_filing_deadlines)
 register_source("evaluation-close", campaign_close_deadlines)
+
+
+def creation_deadlines(today: datetime.date, units, until: datetime.date):
+    """A creation round's filings (seed 001 三): each branch's plan, progress reports and
+    materials until filed, and its 自检自查 until done, due on the round's dates. One query,
+    rounds and branches and filings together, whether or not a round is due."""
+    due_soon = Q()
+    for name in FILING_DUE.values():
+        due_soon |= Q(**{f"round__{name}__range": (today - CHASED, until)})
+    entries = CreationBranch.objects.order_by().filter(due_soon, round__status__in=FILING_STATUSES)
+    if units is not None:
+        entries = entries.filter(unit__in=units)
+    dates = [f"round__{name}" for name in FILING_DUE.values()]
+    filed: dict[int, set] = defaultdict(set)
+    owing = {}
+    for pk, round_id, year, status, unit_id, self_assessed_at, kind, *due in entries.values_list(
+        "pk",
+        "round_id",
+        "round__year",
+        "round__status",
+        "unit_id",
+        "self_assessed_at",
+        "filings__kind",
+        *dates,
+    ):
+        filed[pk].add(kind)
+        owing[pk] = (
+            round_id,
+            year,
+            status,
+            unit_id,
+            self_assessed_at is None,
+            dict(zip(FILING_DUE, due, strict=True)),
+        )
+    with translation.override("zh-hans"):
+        for pk, (round_id, year, status, unit_id, unassessed, due_of) in owing.items():
+            owed = [(kind, due_of[kind]) for kind in FilingKind if kind not in filed[pk]]
+            if status == CreationStatus.FILING and unassessed:
+                owed.append(("self", due_of[FilingKind.MATERIALS]))
+            for kind, due in owed:
+                if not today - CHASED <= due <= until:
+                    continue
+                if kind == "self":
+                    label, link = _("Self-check"), reverse("reviews:creation_self_assessment", args=[pk])
+                else:
+                    label, link = FilingKind(kind).label, reverse("reviews:creation_filing", args=[pk, kind])
+                yield Deadline(
+                    key=f"creation:{round_id}:{unit_id}:{kind}",
+                    kind="创建先进单位",
+                    title=f"{year}年度创建先进单位：{label}，截止 {short_date(due)}",
+                    due=due,
+                    unit_id=unit_id,
+                    link=link,
+                )
+
+
+register_source("creation", creation_deadlines)

@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt
 from core.dates import long_date
 from core.docx import add_text, document_bytes, official_document
 from inspections.models import short_name
-from reviews.models import ReviewKind, ReviewMethod
+from reviews.models import CreationConclusion, ReviewKind, ReviewMethod
 
 SONG, FANGSONG, HEITI = "宋体", "仿宋", "黑体"
 TITLE_PT, BODY_PT = 22, 16  # 二号, 三号
@@ -40,7 +40,7 @@ def sheet_title(review) -> str:
     return MEMBER_TITLE if review.kind == ReviewKind.MEMBER else BRANCH_TITLE
 
 
-def _paragraph(document, text: str, *, font=FANGSONG, size=BODY_PT, bold=False, align=None, indent=False):
+def add_paragraph(document, text: str, *, font=FANGSONG, size=BODY_PT, bold=False, align=None, indent=False):
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align
@@ -52,8 +52,8 @@ def _paragraph(document, text: str, *, font=FANGSONG, size=BODY_PT, bold=False, 
     return paragraph
 
 
-def _title(document, title: str):
-    heading = _paragraph(
+def add_title(document, title: str):
+    heading = add_paragraph(
         document, title, font=SONG, size=TITLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
     )
     heading.paragraph_format.space_after = Pt(BODY_PT)
@@ -111,9 +111,9 @@ def sheet_rows(review) -> list[tuple[str, str]]:
 
 
 def _sheet(document, review) -> None:
-    _title(document, sheet_title(review))
+    add_title(document, sheet_title(review))
     period = review.round.period_obj.wording
-    _paragraph(document, f"{short_name(review.round.township)}　{period}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(document, f"{short_name(review.round.township)}　{period}", align=WD_ALIGN_PARAGRAPH.CENTER)
     rows = sheet_rows(review)
     table = document.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
@@ -138,8 +138,8 @@ def branch_docx(review_round, unit, reviews) -> bytes:
     """A branch's sheets in one file, one per page: branch, secretary, each member."""
     document = official_document()
     if not reviews:
-        _title(document, BRANCH_TITLE)
-        _paragraph(
+        add_title(document, BRANCH_TITLE)
+        add_paragraph(
             document, f"{unit.name}在{review_round.period_obj.wording}尚无已签署的点评登记表。", indent=True
         )
     for number, review in enumerate(reviews):
@@ -181,19 +181,92 @@ def compilation_draft(review_round, reviews) -> str:
 
 def compilation_docx(review_round, text: str) -> bytes:
     document = official_document()
-    _title(
+    add_title(
         document,
         f"{short_name(review_round.township)}{review_round.period_obj.wording}创先争优活动领导点评情况",
     )
     for line in text.splitlines():
         if line.strip():
-            _paragraph(document, line.strip(), indent=True)
+            add_paragraph(document, line.strip(), indent=True)
     issued = review_round.published_on or timezone.localdate()
-    for number, line in enumerate(
-        [f"{short_name(review_round.township)}创先争优活动领导小组办公室", long_date(issued)]
-    ):
-        paragraph = _paragraph(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add_signature(document, f"{short_name(review_round.township)}创先争优活动领导小组办公室", issued)
+    return document_bytes(document)
+
+
+def add_signature(document, signer: str, day) -> None:
+    """Who issues the document and the date, right-aligned below the text."""
+    for number, line in enumerate([signer, long_date(day)]):
+        paragraph = add_paragraph(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
         paragraph.paragraph_format.right_indent = INDENT
         if not number:
             paragraph.paragraph_format.space_before = Pt(BODY_PT * 2)
+
+
+# ---------------------------------------------------------------------------------------
+# 创建基层党组织建设先进单位 (seed 001): the summary's first draft and the results list
+
+CONCLUSIONS = {
+    CreationConclusion.RECOMMENDED: "拟命名",
+    CreationConclusion.NOT_RECOMMENDED: "不予命名",
+    CreationConclusion.PENDING: "尚未评定",
+}
+RESULT_COLUMNS = ["序号", "党组织", "自评得分", "综合得分", "排名", "评价结论"]
+RESULT_WIDTHS = [Cm(1.3), Cm(5.9), Cm(2.2), Cm(2.2), Cm(1.6), Cm(2.4)]
+TABLE_PT = 12  # 小四: six columns on the official page's width
+
+
+def _score(totals) -> str:
+    return str(totals.total_shown) if totals else "—"
+
+
+def creation_round_title(creation_round) -> str:
+    return f"{short_name(creation_round.township)}{creation_round.year}年度创建基层党组织建设先进单位"
+
+
+def creation_summary_draft(creation_round, rows) -> str:
+    """形成工作总结: the text the office starts from, written from the branches' results."""
+    township = short_name(creation_round.township)
+    named = [row.entry.unit.name for row in rows if row.entry.conclusion == CreationConclusion.RECOMMENDED]
+    lines = [
+        f"根据《创建基层党组织建设先进单位实施方案》，{township}党委于{creation_round.year}年5月中下旬，"
+        f"结合党建工作考核，按自检自查、统一考核、综合评价、形成工作总结的程序，"
+        f"对{len(rows)}个党支部（总支）的创建工作进行了检查验收。",
+        f"经综合评价，拟命名{len(named)}个党支部（总支）为“基层党组织建设先进党支部（总支）”："
+        f"{'、'.join(named) or '无'}。",
+        "各党支部（总支）要巩固创建成果，对照考核中发现的问题认真整改；"
+        "获得荣誉称号的党组织实行动态管理，新一轮评选时需重新申报。",
+    ]
+    return "\n".join(lines)
+
+
+def creation_results_docx(creation_round, rows) -> bytes:
+    """The results list: the summary, then each branch's scores, rank and conclusion."""
+    document = official_document()
+    add_title(document, f"{creation_round_title(creation_round)}考核结果")
+    for line in creation_round.summary.splitlines():
+        if line.strip():
+            add_paragraph(document, line.strip(), indent=True)
+    table = document.add_table(rows=1, cols=len(RESULT_COLUMNS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, name in zip(table.rows[0].cells, RESULT_COLUMNS, strict=True):
+        add_text(cell.paragraphs[0], name, HEITI, TABLE_PT)
+    for number, row in enumerate(rows, start=1):
+        values = [
+            str(number),
+            row.entry.unit.name,
+            _score(row.self_totals),
+            _score(row.totals),
+            str(row.rank or "—"),
+            CONCLUSIONS[row.entry.conclusion],
+        ]
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            add_text(cell.paragraphs[0], value, FANGSONG, TABLE_PT)
+    for table_row in table.rows:
+        for index, (cell, width) in enumerate(zip(table_row.cells, RESULT_WIDTHS, strict=True)):
+            cell.width = width
+            if index != 1:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    day = creation_round.approved_on or timezone.localdate()
+    add_signature(document, f"{short_name(creation_round.township)}创先争优活动领导小组", day)
     return document_bytes(document)

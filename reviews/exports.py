@@ -14,10 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit
 from branches.selectors import top_unit
 from core import exports
+from core.jobs import JobError
 from core.periods import Period
 from core.xlsx import (
     CENTRED,
@@ -33,7 +36,17 @@ from core.xlsx import (
     styled_cell,
 )
 from inspections.models import short_name
-from reviews.models import Campaign, Choice, EvaluationSubject
+from reviews.creation_selectors import branch_evidence, round_entries, round_rows
+from reviews.documents import CONCLUSIONS, creation_round_title
+from reviews.models import (
+    CREATION_GOALS,
+    Campaign,
+    Choice,
+    CreationConclusion,
+    CreationRound,
+    CreationStatus,
+    EvaluationSubject,
+)
 
 COLUMNS = [
     "序号",
@@ -276,3 +289,121 @@ def build_export(user, *, unit=None, period=None, progress=None, **_options) -> 
 
 
 exports.register(exports.Export("evaluations", build_export))
+
+
+# ---------------------------------------------------------------------------------------
+# 创建基层党组织建设先进单位 (seed 001): each branch's scores, rank, conclusion and evidence,
+# a sheet per round, registered as the `creation` export (`export_ledger creation --year`).
+
+CREATION_COLUMNS = [
+    "序号",
+    "党组织",
+    "自评得分",
+    # the five goals' names (CREATION_GOALS) come in here
+    "综合得分",
+    "排名",
+    "评价结论",
+    "承诺完成率",
+    "信息报送\n√/补/×",
+    "整改\n开启/办结/逾期",
+    "群众满意率",
+    "点评覆盖",
+]
+CREATION_WIDTHS = [6, 24, 9, 11, 11, 11, 11, 9, 9, 6, 10, 10, 10, 12, 10, 24]
+CREATION_STYLES = [CENTRED, TEXT, *[CENTRED] * 9, RATE, CENTRED, CENTRED, RATE, CENTRED]
+NONE = "—"
+
+
+def year_option(text) -> int:
+    """An export's `year` option as typed ("2026"), or JobError with the message for the user."""
+    try:
+        year = int(str(text or "").strip())
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        raise JobError(_("“%(value)s” is not a year; write it as 2026.") % {"value": text or ""})
+    return year
+
+
+def _coverage(evidence) -> str:
+    if not evidence.reviews:
+        return NONE
+    c = evidence.coverage
+    return (
+        f"支部 {c.branches_reviewed}/{c.branches}，书记 {c.secretaries_reviewed}/{c.branches}，"
+        f"党员 {c.members_reviewed}/{c.members}"
+    )
+
+
+def creation_values(number: int, row, evidence) -> list:
+    """One branch's row of the results: scores exact to two decimals, evidence as counted."""
+    totals, own = row.totals, row.self_totals
+    reports = (
+        NONE
+        if evidence.reports_on_time is None
+        else f"{evidence.reports_on_time}/{evidence.reports_late}/{evidence.reports_missing}"
+    )
+    rectifications = (
+        f"{evidence.rectifications}/{evidence.rectifications_closed}/{evidence.rectifications_overdue}"
+    )
+    return [
+        number,
+        row.entry.unit.name,
+        own.total_shown if own else NONE,
+        *([group.score_shown for group in totals.groups] if totals else [NONE] * len(CREATION_GOALS)),
+        totals.total_shown if totals else NONE,
+        row.rank or NONE,
+        CONCLUSIONS[row.entry.conclusion],
+        NONE if evidence.completion is None else evidence.completion,
+        reports,
+        rectifications,
+        NONE if evidence.satisfaction is None else evidence.satisfaction,
+        _coverage(evidence),
+    ]
+
+
+def write_creation(user, top: OrgUnit, rounds) -> bytes:
+    workbook = print_workbook()
+    for creation_round in rounds:
+        rows = round_rows(creation_round, round_entries(creation_round, user))
+        rows = [row for row in rows if row.entry.unit.path.startswith(top.path)]  # ranked in the round
+        evidence = branch_evidence(creation_round, [row.entry.unit_id for row in rows])
+        with translation.override("zh-hans"):
+            status = CreationStatus(creation_round.status).label
+            title = f"{creation_round_title(creation_round)}考核汇总表（{status}）"
+            goals = [str(label) for _goal, label, _items in CREATION_GOALS]
+        columns = [*CREATION_COLUMNS[:3], *goals, *CREATION_COLUMNS[3:]]
+        sheet = start_print_sheet(workbook, creation_round.township.name, title, columns, CREATION_WIDTHS)
+        cells, dimension = print_row_cells(sheet, CREATION_STYLES)
+        for number, row in enumerate(rows, start=1):
+            values = creation_values(number, row, evidence[row.entry.unit_id])
+            append_print_row(sheet, cells, dimension, values, HEADER_ROWS + number, CREATION_WIDTHS)
+        named = sum(1 for row in rows if row.entry.conclusion == CreationConclusion.RECOMMENDED)
+        summary = ["", f"参评党组织 {len(rows)} 个", *[""] * 8, f"拟命名 {named} 个", *[""] * 5]
+        sheet.append([styled_cell(sheet, value, TOTAL) for value in summary])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def build_creation_export(user, *, unit=None, year=None, progress=None, **_options) -> tuple[str, bytes]:
+    """The results of the rounds of `year` of the townships at, above or under the unit with
+    code `unit` (default: the top of the user's scope), each branch under that unit."""
+    year = year_option(year)
+    top = top_unit(user, unit)
+    rounds = list(
+        CreationRound.objects.overseen_by(user)
+        .filter(year=year)
+        .filter(Q(township__path__under=top.path) | Q(township__path__in=top.ancestor_paths()))
+        .select_related("township")
+        .order_by("township__path")
+    )
+    if not rounds:
+        raise JobError(
+            _("No creation round of %(year)d in %(unit)s.") % {"year": year, "unit": short_name(top)}
+        )
+    name = creation_round_title(rounds[0]) if len(rounds) == 1 else f"{short_name(top)}{year}年度创建先进单位"
+    return f"{name}考核汇总表.xlsx", write_creation(user, top, rounds)
+
+
+exports.register(exports.Export("creation", build_creation_export))
