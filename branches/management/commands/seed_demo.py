@@ -88,6 +88,7 @@ class Command(BaseCommand):
         call_command("seed_reports", stdout=self.stdout)
         call_command("seed_inspections", stdout=self.stdout)
         call_command("seed_reviews", stdout=self.stdout)
+        call_command("seed_creation", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"柳山镇 demo: {OrgUnit.objects.count()} units, {Member.objects.count()} members, "
