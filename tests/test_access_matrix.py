@@ -32,7 +32,7 @@ from reports.models import Report, ReportStatus
 from reports.services import report_review, report_submit
 from tests.core.xlsx_files import xlsx
 from tests.inspections import access_inspections, access_rectifications
-from tests.reviews import access_evaluations, access_reviews
+from tests.reviews import access_creation, access_evaluations, access_nominations, access_reviews
 
 ROLES = [
     "anonymous",
@@ -128,7 +128,14 @@ EXPECTED = {
 }
 
 # The inspections and reviews apps keep their rows beside its tests, with the objects they need.
-FRAGMENTS = [access_inspections, access_rectifications, access_reviews, access_evaluations]
+FRAGMENTS = [
+    access_inspections,
+    access_rectifications,
+    access_reviews,
+    access_evaluations,
+    access_creation,
+    access_nominations,
+]
 for fragment in FRAGMENTS:
     EXPECTED.update(fragment.EXPECTED)
 

@@ -19,6 +19,7 @@ LISTS = [
     ("office", "inspections:circulars"),
     ("office", "inspections:list"),
     ("office", "inspections:groups"),
+    ("office", "reviews:creation_rounds"),
     ("secretary", "inspections:rectifications"),
 ]
 

@@ -131,8 +131,9 @@ class TestBoard:
         client.post(reverse("core:board_remind", args=[units["LS0101"].pk]))
         # Session, user, roles, 4 navigation answers, the sources, the marks and the
         # secretary accounts (to flag branches nobody can be reminded in): none per branch.
-        # One query per deadline source (eight of them: commitments, ledger filing, report
-        # days, rectifications, unread circulars, review rounds, evaluation filing and close).
+        # One query per deadline source (nine of them: commitments, ledger filing, report
+        # days, rectifications, unread circulars, review rounds, evaluation filing and close,
+        # creation rounds).
         with django_assert_max_num_queries(21):
             response = client.get(reverse("core:board"))
         assert response.context["reminded"] == {units["LS0101"].pk}
