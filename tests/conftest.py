@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -86,3 +87,34 @@ def eager_tasks():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# Browser tests drive Debian's Chromium (never a downloaded browser); their screenshots are
+# kept after the run. A module of them sets `pytestmark = BROWSER_TESTS`.
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    }
+
+
+@pytest.fixture
+def demo_server(transactional_db, live_server):
+    """A live server over a freshly seeded demo township (a browser's requests commit)."""
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    return live_server

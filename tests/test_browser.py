@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.template.defaultfilters import date as date_filter
 from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.models import OrgUnit
 from commitments.models import Commitment
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import BROWSER_TESTS, DEMO_PASSWORD, SCREENSHOTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"  # kept after the run
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ],
-    }
-
-
-@pytest.fixture
-def demo_server(transactional_db, live_server):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-    return live_server
+pytestmark = BROWSER_TESTS
 
 
 @pytest.mark.parametrize(

@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import OrgUnit, User
 from reviews.evaluation_services import ballot_codes_create
 from reviews.models import BallotCode, Vote
+from tests.conftest import BROWSER_TESTS, SCREENSHOTS
 from tests.reviews.access_evaluations import make_campaign
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"  # kept after the run
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ],
-    }
-
-
-@pytest.fixture
-def demo_server(transactional_db, live_server):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-    return live_server
+pytestmark = BROWSER_TESTS
 
 
 def test_a_phone_casts_a_ballot_from_its_code(demo_server, browser):

@@ -3,47 +3,17 @@ evidence beside each goal, on a desktop and on a phone."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import OrgUnit, User
 from reviews.creation_services import assessment_start, creation_round_open, self_assessment_save
 from reviews.models import CRITERIA, CreationAssessment, CreationBranch, CreationRound
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import BROWSER_TESTS, DEMO_PASSWORD, SCREENSHOTS
 from tests.reviews.access_creation import dates_around, scores
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ],
-    }
-
-
-@pytest.fixture
-def demo_server(transactional_db, live_server):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-    return live_server
+pytestmark = BROWSER_TESTS
 
 
 def _round_being_assessed() -> CreationRound:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import io
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,36 +12,10 @@ from accounts.models import OrgUnit, User
 from inspections.models import Rectification
 from reviews.models import Review, ReviewRound, ReviewStatus
 from reviews.services import round_open
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import BROWSER_TESTS, DEMO_PASSWORD, SCREENSHOTS
 from tests.reviews.access_reviews import next_period
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ],
-    }
-
-
-@pytest.fixture
-def demo_server(transactional_db, live_server):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-    return live_server
+pytestmark = BROWSER_TESTS
 
 
 @pytest.mark.parametrize(
