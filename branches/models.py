@@ -172,6 +172,10 @@ class LiaisonPointQuerySet(models.QuerySet):
     def active(self) -> LiaisonPointQuerySet:
         return self.filter(ended_on__isnull=True)
 
+    def visited_by(self, user) -> LiaisonPointQuerySet:
+        """The active points where `user` itself records visits: its own, on branches it reads."""
+        return self.active().filter(own_q(user, "leader")).filter(subtree_q(user, "branch__path", READ_ROLES))
+
 
 class LiaisonPoint(models.Model):
     """联系点: a leader's liaison branch (seed 000 §二: each leader holds 1–2)."""
@@ -283,7 +287,7 @@ class VisitKind(models.TextChoices):
     SUPERVISION = "supervision", _("Supervision and inspection")
     GUIDANCE = "guidance", _("Specific guidance")
     ORGANISATION_LIFE = "organisation_life", _("Taking part in organisation life")
-    REVIEW = "review", _("Review")
+    REVIEW = "review", pgettext_lazy("liaison visit", "Review")
 
 
 class LiaisonVisitQuerySet(models.QuerySet):
@@ -300,6 +304,10 @@ class LiaisonVisitQuerySet(models.QuerySet):
     def confirmable_by(self, user) -> LiaisonVisitQuerySet:
         """The visited branch's secretary confirms the visit or adds a remark."""
         return self.filter(subtree_q(user, "branch__path", (Role.SECRETARY,)))
+
+    def followed_up_by(self, user) -> LiaisonVisitQuerySet:
+        """Who marks a visit's follow-ups done: its leader, or the visited branch's secretary."""
+        return self.writable_by(user) | self.confirmable_by(user)
 
 
 class LiaisonVisit(models.Model):
@@ -402,8 +410,17 @@ class LiaisonSetting(models.Model):
 
 class JointMeetingQuerySet(models.QuerySet):
     def visible_to(self, user) -> JointMeetingQuerySet:
-        """The township's readers; a branch's secretary reads the meetings its township held."""
-        return self.filter(within_q(user, "township__path"))
+        """The township's readers, the meeting's attendees, and whoever reads a decision of it
+        (the responsible branch's secretary, the responsible person)."""
+        invited = JointMeeting.attendees.through.objects.filter(
+            own_q(user, "user"), jointmeeting=OuterRef("pk")
+        )
+        concerned = MeetingDecision.objects.filter(
+            subtree_q(user, "unit__path", READ_ROLES) | own_q(user, "person"), meeting=OuterRef("pk")
+        )
+        return self.filter(
+            subtree_q(user, "township__path", READ_ROLES) | Exists(invited) | Exists(concerned)
+        )
 
     def writable_by(self, user) -> JointMeetingQuerySet:
         return self.filter(subtree_q(user, "township__path", MANAGE_ROLES))
@@ -457,14 +474,15 @@ class JointMeeting(models.Model):
 
 class MeetingDecisionQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeetingDecisionQuerySet:
+        """The township's readers; the responsible branch's readers and the responsible person."""
         return self.filter(
-            Q(meeting__in=JointMeeting.objects.visible_to(user))
-            & (
-                subtree_q(user, "meeting__township__path", READ_ROLES)
-                | subtree_q(user, "unit__path", READ_ROLES)
-                | own_q(user, "person")
-            )
+            subtree_q(user, "meeting__township__path", READ_ROLES)
+            | subtree_q(user, "unit__path", READ_ROLES)
+            | own_q(user, "person")
         )
+
+    def open(self) -> MeetingDecisionQuerySet:
+        return self.filter(done_on__isnull=True)
 
     def writable_by(self, user) -> MeetingDecisionQuerySet:
         return self.filter(subtree_q(user, "meeting__township__path", MANAGE_ROLES))
@@ -531,8 +549,11 @@ class MeetingDecision(models.Model):
 
 class PeriodSummaryQuerySet(models.QuerySet):
     def visible_to(self, user) -> PeriodSummaryQuerySet:
-        """The branch's readers; its members once published."""
-        published = Q(published_on__isnull=False) & own_q(user, "unit__members__user")
+        """The branch's readers; its members (those of its 党小组 too) once published."""
+        member = Member.objects.filter(own_q(user, "user")).filter(
+            Q(unit=OuterRef("unit")) | Q(unit__parent=OuterRef("unit"))
+        )
+        published = Q(published_on__isnull=False) & Exists(member)
         return self.filter(subtree_q(user, "unit__path", READ_ROLES) | published)
 
     def writable_by(self, user) -> PeriodSummaryQuerySet:
