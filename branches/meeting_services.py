@@ -1,7 +1,8 @@
 """Writes for joint meetings (联席会议, seed 000 §三) and their decisions.
 
 Invitations and decisions are told through core's inbox (`decision_notify`: an inbox row
-for each account, an e-mail for those who take e-mail reminders); the reminders of an
+for each account, an e-mail for those who take e-mail reminders; invitations also go to the
+township's group bot where one is configured); the reminders of an
 open decision come from its deadline (branches/deadlines.py).
 """
 
@@ -62,6 +63,7 @@ def meeting_save(*, actor, meeting: JointMeeting, attendees: list[User]) -> Join
             },
             link=reverse("branches:meeting_detail", args=[meeting.pk]),
             owners=invited,
+            group=True,
         )
     return meeting
 

@@ -12,7 +12,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from branches.models import JointMeeting, MeetingDecision
-from core.models import Channel, Notification
+from core.models import Channel, Notification, Webhook
 from core.reminders import plan
 from tests.branches.access_meetings import make_decision, make_meeting
 
@@ -58,6 +58,18 @@ def test_office_convenes_a_meeting_and_attendees_find_the_invitation(client_for,
     assert (
         client_for("secretary2").get(reverse("branches:meeting_detail", args=[meeting.pk])).status_code == 404
     )
+
+
+def test_the_invitation_goes_to_the_townships_group_bot_where_one_is_set(client_for, personas, units):
+    hook = Webhook.objects.create(unit=units["LS"], platform="wecom", url="https://example.cn/hook")
+    client_for("office").post(reverse("branches:meeting_create"), _convene_data(personas, units))
+    meeting = JointMeeting.objects.get(topic="部署年终总结工作")
+    (posted,) = Notification.objects.filter(channel=Channel.WEBHOOK, key__startswith=f"meeting:{meeting.pk}:")
+    assert posted.target == f"webhook:{hook.pk}" and "部署年终总结工作" in posted.title
+    # Without a bot, only the inbox (and e-mail): no group message is planned.
+    hook.delete()
+    make_meeting(personas, units, attendees=("secretary",))
+    assert Notification.objects.filter(channel=Channel.WEBHOOK).count() == 1
 
 
 def test_editing_invites_only_the_newly_added(client_for, personas, units):
