@@ -7,5 +7,6 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        # Declares the roster imports to core's ledger registry.
-        from branches import deadlines, resources  # noqa: F401
+        # Declares the roster imports to core's ledger registry (and the unit page's section of
+        # open meeting decisions, meeting_views).
+        from branches import archive, deadlines, meeting_views, resources  # noqa: F401

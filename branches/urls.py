@@ -1,6 +1,6 @@
 from django.urls import path
 
-from branches import views
+from branches import meeting_views, summary_views, views, visit_views
 
 app_name = "branches"
 
@@ -20,4 +20,32 @@ urlpatterns = [
     path("members/<int:pk>/history/", views.member_history, name="member_history"),
     path("liaison/", views.liaison_list, name="liaison_list"),
     path("liaison/<int:pk>/end/", views.liaison_end, name="liaison_end"),
+    # Joint meetings and period summaries
+    path("meetings/", meeting_views.meeting_list_view, name="meeting_list"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/minutes.docx", meeting_views.meeting_word, name="meeting_word"),
+    path("meetings/<int:pk>/decisions/", meeting_views.decision_create, name="decision_create"),
+    path("decisions/<int:pk>/done/", meeting_views.decision_done, name="decision_done"),
+    path("summaries/", summary_views.summary_list, name="summary_list"),
+    path("summaries/new/", summary_views.summary_create, name="summary_create"),
+    path("summaries/<int:pk>/", summary_views.summary_detail, name="summary_detail"),
+    path("summaries/<int:pk>/edit/", summary_views.summary_edit, name="summary_edit"),
+    path("summaries/<int:pk>/publish/", summary_views.summary_publish_view, name="summary_publish"),
+    # End of joint meetings and period summaries
+    # Liaison visits
+    path("liaison/visits/", visit_views.visit_list, name="visit_list"),
+    path("liaison/visits/new/<int:branch>/", visit_views.visit_create, name="visit_create"),
+    path("liaison/visits/<int:pk>/", visit_views.visit_detail, name="visit_detail"),
+    path("liaison/visits/<int:pk>/confirm/", visit_views.visit_confirm_view, name="visit_confirm"),
+    path(
+        "liaison/visits/<int:pk>/follow-ups/<int:follow_up>/done/",
+        visit_views.visit_follow_up_done,
+        name="visit_follow_up_done",
+    ),
+    path("liaison/visits/coverage/", visit_views.visit_coverage_view, name="visit_coverage"),
+    path("liaison/visits/setting/", visit_views.visit_setting, name="visit_setting"),
+    # End of liaison visits
 ]

@@ -8,4 +8,4 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the ledger import and the export job to core's registries.
-        from commitments import deadlines, ledger, resources  # noqa: F401
+        from commitments import archive, deadlines, ledger, resources  # noqa: F401

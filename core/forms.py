@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrgUnit
 from core.attachments import check_upload
 from core.models import ReminderPolicy, Webhook
+from core.periods import validate_period
 
 
 class ImportFileForm(forms.Form):
@@ -25,6 +26,10 @@ class ImportFileForm(forms.Form):
                 _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}
             )
         return upload
+
+
+class ArchiveForm(forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=10, validators=[validate_period])
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,7 +1,8 @@
 """Background jobs: each app registers what a kind of job does; core runs and tracks it.
 
 A handler receives the job and a `progress(done, total)` callback and returns the result
-as (file name, bytes), or, for work without a file (an import), a message saying how it
+as (file name, bytes) — or (file name, an open File) for a result too large for memory (an
+archive), which is closed once stored — or, for work without a file (an import), a message saying how it
 went. It raises JobError for a failure its owner should read about.
 
 Progress reports are the job's heartbeat: a running job silent for longer than
@@ -16,6 +17,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -27,7 +29,7 @@ from core.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Job, Callable[[int, int], None]], tuple[str, bytes] | str]
+Handler = Callable[[Job, Callable[[int, int], None]], tuple[str, bytes | File] | str]
 _HANDLERS: dict[str, Handler] = {}
 
 
@@ -94,7 +96,8 @@ def job_run(job_id: int) -> None:
         _finish(job, JobStatus.DONE, message=outcome)
         return
     name, content = outcome
-    job.result.save(name, ContentFile(content), save=False)
+    with content if isinstance(content, File) else ContentFile(content) as result:
+        job.result.save(name, result, save=False)
     job.result_name = name
     _finish(job, JobStatus.DONE)
 

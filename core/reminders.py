@@ -485,10 +485,14 @@ def remind_now(*, unit, deadlines: list[Deadline], now: datetime.datetime | None
 DECISION = "decision"  # the stage of every decision notice
 
 
-def decision_notify(*, unit, key: str, title: str, body: str, link: str, owners=(), now=None) -> None:
+def decision_notify(
+    *, unit, key: str, title: str, body: str, link: str, owners=(), group: bool = False, now=None
+) -> None:
     """Tell a branch's secretaries of a decision on what it submitted: a report adopted or
     returned, a rectification reply returned, a circular issued. `owners` are the accounts
     told besides them (the member a rectification is addressed to), as a deadline's are.
+    `group` also posts it to the unit's group bot (its own, or the nearest above), as the
+    reminders of its deadlines are (an invitation to a joint meeting).
 
     Call it inside the deciding service's transaction, so that the messages are written, or
     rolled back, with the decision. `key` names the decision ("report:12:review:…"): a
@@ -500,7 +504,9 @@ def decision_notify(*, unit, key: str, title: str, body: str, link: str, owners=
         return
     who = responsibles({unit.pk}).get(unit.pk)
     recipients = list(dict.fromkeys([*owners, *(who.secretaries if who else ())]))
-    if not recipients:
+    hooks = Webhook.objects.filter(active=True).order_by().values_list("unit__path", "pk")
+    hook_id = _nearest(dict(hooks), unit.path) if group else None
+    if not recipients and hook_id is None:
         return
     now = now or timezone.now()
     release = release_time(now)
@@ -523,8 +529,23 @@ def decision_notify(*, unit, key: str, title: str, body: str, link: str, owners=
         planned.append(Notification(channel=Channel.INBOX, **common, **delivered))
         if user_id in emails:
             planned.append(Notification(channel=Channel.EMAIL, **common))
+    if hook_id is not None:
+        planned.append(
+            Notification(
+                channel=Channel.WEBHOOK,
+                key=key,
+                stage=DECISION,
+                unit_id=unit.pk,
+                title=title[:200],
+                body=body,
+                link=link,
+                scheduled_for=release,
+                created_at=now,
+                target=f"webhook:{hook_id}",
+            )
+        )
     record(planned)  # the unique constraint keeps a racing retry from writing them twice
-    if emails:
+    if emails or hook_id is not None:
         transaction.on_commit(send_soon)
 
 

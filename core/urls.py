@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/confirm/<int:pk>/", views.import_confirm, name="import_confirm"),
     path("imports/errors/<int:pk>/", views.import_errors, name="import_errors"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("archives/units/<int:pk>/", views.archive_start, name="archive"),
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import mimetypes
+
 import redis
 from django.conf import settings
 from django.contrib import messages
@@ -11,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import OrgUnit
 from accounts.scoping import get_for_user
+from core.archive import archive_filename
 from core.downloads import XLSX_TYPE, download
-from core.forms import ImportFileForm
+from core.forms import ArchiveForm, ImportFileForm
 from core.imports import Ledger, WorkbookError, annotated_workbook, get_ledger, template_workbook
-from core.jobs import jobs_fail_abandoned
+from core.jobs import job_create, job_enqueue, jobs_fail_abandoned
 from core.models import Attachment, Job, Upload
+from core.periods import Period
 from core.services import upload_check, upload_discard, upload_import_start, upload_preview
 
 
@@ -159,6 +164,28 @@ def job_download(request, pk: int):
     job = get_for_user(Job, request.user, pk)
     if not job.result:
         raise Http404
+    content_type = mimetypes.guess_type(job.result_name)[0] or XLSX_TYPE
     return FileResponse(
-        job.result.open("rb"), as_attachment=True, filename=job.result_name, content_type=XLSX_TYPE
+        job.result.open("rb"), as_attachment=True, filename=job.result_name, content_type=content_type
     )
+
+
+@login_required
+@require_POST
+def archive_start(request, pk: int):
+    """Start the archive (回档) of a unit and a period: its office and its secretary."""
+    unit = get_for_user(OrgUnit, request.user, pk, need="kept_by")
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("period", []):
+            messages.error(request, error)
+        return redirect("branches:unit_detail", pk=unit.pk)
+    period = Period.parse(form.cleaned_data["period"])
+    job = job_create(
+        owner=request.user,
+        kind="archive",
+        title=archive_filename(unit, period),
+        params={"unit": unit.code, "period": period.code},
+    )
+    job_enqueue(job)
+    return redirect("core:job_detail", pk=job.pk)

@@ -28,33 +28,12 @@ from simple_history.models import HistoricalRecords
 from accounts.models import OrgUnit, Role
 from accounts.scoping import KEEP_ROLES, MANAGE_ROLES, NOTHING, READ_ROLES, own_q, subtree_q
 from accounts.validators import plain_text_validator
-from branches.models import LeadingGroupMember, LiaisonPoint, Member
+from branches.models import LeadingGroupMember, LiaisonPoint, Member, within_q
 from core.dates import long_date
 from core.periods import Period, validate_period
 
 TEXT_LIMIT = 5000
 STAFF_ROLES = (Role.OFFICE, Role.LEADER, Role.INSPECTOR)
-
-
-def within_q(user, path_lookup: str) -> Q:
-    """Rows of a unit that lies above (or is) a unit `user` reads or belongs to as a member.
-
-    A township's round or campaign concerns every branch below it: a branch's secretary and
-    a member read it although their own scope is only their branch.
-    """
-    if user is None or not user.is_authenticated or not user.is_active or user.pk is None:
-        return NOTHING
-    if user.is_superuser:
-        return subtree_q(user, path_lookup, READ_ROLES)
-    paths = set(user.paths_for(*READ_ROLES))
-    member = Member.objects.filter(user=user).values_list("unit__path", flat=True).first()
-    if member:
-        paths.add(member)
-    ancestors = set()
-    for path in paths:
-        codes = path.strip("/").split("/")
-        ancestors.update("/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes)))
-    return Q(**{f"{path_lookup}__in": sorted(ancestors)}) | subtree_q(user, path_lookup, READ_ROLES)
 
 
 def secretary_q(user, path_lookup: str) -> Q:

@@ -10,11 +10,25 @@ from accounts.models import Level, OrgUnit, Role
 from accounts.scoping import READ_ROLES, subtree_q
 from branches.models import LiaisonPoint, Member, Position
 from commitments.models import Commitment
-from reviews.models import Review, ReviewKind, ReviewRound, SelfAssessment, secretary_q
+from reviews.models import Review, ReviewKind, ReviewRound, ReviewStatus, SelfAssessment, secretary_q
 
 
 def round_branches(review_round: ReviewRound) -> QuerySet:
     return OrgUnit.objects.filter(path__under=review_round.township.path, level=Level.BRANCH).order_by("path")
+
+
+def signed_sheets(user, review_round: ReviewRound, unit: OrgUnit) -> list[Review]:
+    """A branch's signed sheets `user` reads, in the order of its Word file: the branch's, its
+    secretary's, then each member's by name."""
+    reviews = list(
+        Review.objects.visible_to(user)
+        .filter(round=review_round, unit__path__under=unit.path, status=ReviewStatus.SIGNED)
+        .select_related("round__township", "unit", "member", "reviewer")
+        .order_by("kind", "member__name", "pk")
+    )
+    order = {ReviewKind.BRANCH: 0, ReviewKind.SECRETARY: 1, ReviewKind.MEMBER: 2}
+    reviews.sort(key=lambda r: (order[r.kind], r.member.name if r.member_id else ""))
+    return reviews
 
 
 def liaison_branches(user, review_round: ReviewRound) -> QuerySet:

@@ -40,6 +40,7 @@ from reviews.review_selectors import (
     may_review_in,
     member_commitments,
     reviewable_members,
+    signed_sheets,
 )
 from reviews.services import (
     review_save,
@@ -324,14 +325,7 @@ def branch_word(request, pk: int, unit_pk: int):
     """One Word file for a branch: its sheet, its secretary's, and every signed member sheet."""
     review_round = get_for_user(ReviewRound, request.user, pk)
     unit = get_for_user(OrgUnit, request.user, unit_pk)
-    reviews = list(
-        Review.objects.visible_to(request.user)
-        .filter(round=review_round, unit__path__under=unit.path, status=ReviewStatus.SIGNED)
-        .select_related("round__township", "unit", "member", "reviewer")
-        .order_by("kind", "member__name", "pk")
-    )
-    order = {ReviewKind.BRANCH: 0, ReviewKind.SECRETARY: 1, ReviewKind.MEMBER: 2}
-    reviews.sort(key=lambda r: (order[r.kind], r.member.name if r.member_id else ""))
+    reviews = signed_sheets(request.user, review_round, unit)
     return download(branch_docx(review_round, unit, reviews), f"{unit.name}点评登记表.docx", DOCX_TYPE)
 
 

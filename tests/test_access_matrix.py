@@ -30,6 +30,8 @@ from core.periods import Period
 from core.services import attachment_add
 from reports.models import Report, ReportStatus
 from reports.services import report_review, report_submit
+from tests.branches import access_meetings, access_visits
+from tests.core import access_archive
 from tests.core.xlsx_files import xlsx
 from tests.inspections import access_inspections, access_rectifications
 from tests.reviews import access_creation, access_evaluations, access_nominations, access_reviews
@@ -135,6 +137,9 @@ FRAGMENTS = [
     access_evaluations,
     access_creation,
     access_nominations,
+    access_visits,
+    access_meetings,
+    access_archive,
 ]
 for fragment in FRAGMENTS:
     EXPECTED.update(fragment.EXPECTED)

@@ -15,6 +15,8 @@ LISTS = [
     ("office", "accounts:user_list"),
     ("office", "core:notification_log"),
     ("office", "branches:liaison_list"),
+    ("office", "branches:visit_list"),
+    ("office", "branches:visit_coverage"),
     ("office", "inspections:rectifications"),
     ("office", "inspections:circulars"),
     ("office", "inspections:list"),

@@ -382,8 +382,9 @@ def test_send_reminders_command(commitment):
 
 def test_planning_is_batched(commitment, django_assert_max_num_queries):
     # A query or two per deadline source (creation rounds: one) and the batched lookups of
-    # who is told: none per branch or per deadline.
-    with django_assert_max_num_queries(23):
+    # who is told: none per branch or per deadline. +1: liaison visits' follow-ups; +2: joint
+    # meeting decisions and period summaries.
+    with django_assert_max_num_queries(26):
         assert plan(at("2026-12-31T09:00"))
 
 

@@ -89,6 +89,8 @@ class Command(BaseCommand):
         call_command("seed_inspections", stdout=self.stdout)
         call_command("seed_reviews", stdout=self.stdout)
         call_command("seed_creation", stdout=self.stdout)
+        call_command("seed_liaison", stdout=self.stdout)
+        call_command("seed_meetings", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"柳山镇 demo: {OrgUnit.objects.count()} units, {Member.objects.count()} members, "
