@@ -4,47 +4,18 @@ it, in a real headless Chromium."""
 from __future__ import annotations
 
 import datetime
-import io
-from pathlib import Path
 
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from branches.models import LiaisonVisit
 from core.models import Attachment
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import BROWSER_TESTS, DEMO_PASSWORD, SCREENSHOTS
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium package"),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-        ],
-    }
-
-
-@pytest.fixture
-def demo_server(transactional_db, live_server):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-    return live_server
+pytestmark = BROWSER_TESTS
 
 
 def _login(browser, server, username):
