@@ -4,9 +4,10 @@ Each app registers the parts it contributes (`register_part` in its `archive.py`
 in its AppConfig.ready() like `deadlines.py`); a part receives the requesting user, one
 branch, the period and the `ArchiveWriter`, and adds its files through the writer, reading
 only what the user may read (`visible_to`). The writer streams every file into a zip file
-on disk (attachments copied in chunks, documents as each is generated), so memory stays
-flat whatever the archive's size, and records each file for the index 目录.xlsx, written
-last. A township's archive holds one folder per branch.
+on disk (attachments copied in chunks, documents as each is generated), so the archive is
+never in memory: what is, at most, is the largest document being generated (a report's
+.docx with its photos; benchmarks/archive.py: a 6 GB archive peaks under 300 MB); it records
+each file for the index 目录.xlsx, written last. A township's archive holds one folder per branch.
 """
 
 from __future__ import annotations
