@@ -79,3 +79,12 @@ class WebhookForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.writable_by(actor)
         self.fields["url"].help_text = _("The address the group's bot settings show (https://…).")
+
+
+def show_refusal(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: on the field it names, if the form has one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

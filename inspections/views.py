@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import OrgUnit
 from accounts.scoping import get_for_user, require
 from core.downloads import DOCX_TYPE, download
+from core.forms import show_refusal
 from core.history import history_rows
 from core.models import Attachment
 from inspections.documents import notice_docx
@@ -50,15 +51,6 @@ from inspections.services import (
 
 PER_PAGE = 30
 HISTORY_ROWS = 20
-
-
-def _error(form, exc: ValidationError) -> None:
-    """A service's refusal shown on the form: on its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # ---------------------------------------------------------------------------------------
@@ -102,7 +94,7 @@ def _group_form(request, group: InspectionGroup):
                 group=form.instance, members=form.cleaned_data["members"], units=form.cleaned_data["units"]
             )
         except ValidationError as exc:
-            _error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Inspection group saved."))
             return redirect("inspections:groups")
@@ -192,7 +184,7 @@ def _inspection_form(request, inspection: Inspection, initial: dict):
                 files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
-            _error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Inspection planned.") if plan else _("Inspection saved."))
             return redirect("inspections:detail", pk=saved.pk)
@@ -286,7 +278,7 @@ def _finding_form(request, finding: Finding, inspection: Inspection):
         try:
             finding_save(actor=request.user, finding=form.instance, files=form.cleaned_data["files"])
         except ValidationError as exc:
-            _error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Finding saved."))
             return redirect("inspections:detail", pk=inspection.pk)

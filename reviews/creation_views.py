@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import get_for_user, require
 from core.downloads import DOCX_TYPE, download
+from core.forms import show_refusal
 from core.jobs import job_create, job_enqueue
 from core.models import Attachment
 from reviews.creation_forms import (
@@ -65,16 +66,6 @@ from reviews.models import (
 ROUND_QUESTIONS = ["writable_by", "overseen_by", "approvable_by"]
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    """A service's refusal shown on the form: on the field it names, if the form has one."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _act(request, action, success: str, to: str, pk: int):
     try:
         action()
@@ -113,7 +104,7 @@ def round_create(request):
                 weights=data["weights"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Creation round opened: every branch of the township takes part."))
             return redirect("reviews:creation_round", pk=creation_round.pk)
@@ -135,7 +126,7 @@ def round_edit(request, pk: int):
                 weights=form.cleaned_data["weights"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Dates and weights saved."))
             return redirect("reviews:creation_round", pk=creation_round.pk)
@@ -199,7 +190,7 @@ def summary(request, pk: int):
         try:
             summary_save(round=creation_round, summary=form.cleaned_data["summary"], by=request.user)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Summary saved: the results are under verification."))
             return redirect("reviews:creation_round", pk=creation_round.pk)
@@ -319,7 +310,7 @@ def filing(request, pk: int, kind: str):
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Filed with the office."))
             return redirect("reviews:creation_branch", pk=entry.pk)
@@ -351,7 +342,7 @@ def self_assessment(request, pk: int):
             try:
                 self_assessment_save(entry=entry, scores=form.scores, by=request.user)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                show_refusal(form, exc)
             else:
                 messages.success(request, _("Self-check saved."))
                 return redirect("reviews:creation_branch", pk=entry.pk)
@@ -378,7 +369,7 @@ def assess(request, pk: int):
         try:
             assessment_save(entry=entry, scores=form.scores, by=request.user)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Scores saved."))
             return redirect("reviews:creation_assess", pk=entry.pk)
