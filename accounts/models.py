@@ -90,6 +90,10 @@ class OrgUnitQuerySet(models.QuerySet):
         """Units whose own records (roster, commitments, reports) `user` keeps."""
         return self.filter(subtree_q(user, "path", KEEP_ROLES))
 
+    def overseen_by(self, user) -> OrgUnitQuerySet:
+        """Units whose overview `user` lands on: the office's and the leaders' subtrees."""
+        return self.filter(subtree_q(user, "path", (Role.OFFICE, Role.LEADER)))
+
     def of_secretary(self, user) -> OrgUnitQuerySet:
         """The branches `user` is secretary of, and the groups below them."""
         return self.filter(subtree_q(user, "path", (Role.SECRETARY,)))

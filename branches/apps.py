@@ -9,4 +9,4 @@ class BranchesConfig(AppConfig):
     def ready(self) -> None:
         # Declares the roster imports to core's ledger registry (and the unit page's section of
         # open meeting decisions, meeting_views).
-        from branches import archive, deadlines, meeting_views, resources  # noqa: F401
+        from branches import archive, deadlines, meeting_views, resources, todos  # noqa: F401

@@ -5,7 +5,6 @@ from branches import meeting_views, summary_views, views, visit_views
 app_name = "branches"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("units/", views.tree, name="tree"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,7 @@ from branches.forms import (
     leading_group_formset,
     seats_to_keep,
 )
-from branches.models import LeadingGroupMember, LiaisonPoint, LiaisonVisit, Member, Responsibility
+from branches.models import LeadingGroupMember, LiaisonPoint, Member, Responsibility
 from branches.selectors import (
     leaders_in_scope,
     liaison_leaders,
@@ -37,44 +36,10 @@ from branches.services import (
     responsibility_set,
     unit_save,
 )
-from branches.visit_selectors import visit_gaps
 from core.history import history_rows
-from core.imports import ledgers
 from core.panels import unit_panels
 
 MEMBERS_PER_PAGE = 50
-
-
-@login_required
-def dashboard(request):
-    user = request.user
-    context = {
-        "is_office": OrgUnit.objects.writable_by(user).exists(),
-        "is_leader": liaison_leaders(user).filter(pk=user.pk).exists(),
-        "own_member": Member.objects.visible_to(user).filter(user=user).select_related("unit").first(),
-        "my_units": OrgUnit.objects.visible_to(user).filter(
-            pk__in=[unit_id for _role, _path, unit_id in user.assignments]
-        ),
-        "my_points": LiaisonPoint.objects.active()
-        .filter(leader=user)
-        .select_related("branch")
-        .order_by("branch__path"),
-        "visits_to_confirm": LiaisonVisit.objects.confirmable_by(user)
-        .filter(confirmed_at__isnull=True)
-        .select_related("leader", "branch")[:10],
-    }
-    if context["is_office"]:
-        units = OrgUnit.objects.visible_to(user)
-        leaders = list(leaders_in_scope(user))
-        context.update(
-            unit_count=units.count(),
-            branch_count=units.branches().count(),
-            member_count=Member.objects.visible_to(user).count(),
-            leaders_without_points=[leader for leader in leaders if leader.active_points == 0],
-            visit_gaps=visit_gaps(user, timezone.localdate()),
-            imports=[ledger for ledger in ledgers() if ledger.may_import(user)],
-        )
-    return render(request, "branches/dashboard.html", context)
 
 
 @login_required

@@ -150,5 +150,5 @@ def visit_setting(request):
                 _("Saved: a liaison branch without a visit for %(days)d days is flagged.")
                 % {"days": setting.visit_gap_days},
             )
-            return redirect("branches:dashboard")
+            return redirect("dashboards:home")
     return render(request, "branches/form.html", {"form": form, "title": _("Liaison visit setting")})

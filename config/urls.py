@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("core.urls")),
+    path("", include("dashboards.urls")),
     path("", include("branches.urls")),
     path("", include("commitments.urls")),
     path("", include("reports.urls")),

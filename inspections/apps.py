@@ -8,4 +8,4 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the rectification ledger, the deadlines and the unit page section to core.
-        from inspections import archive, deadlines, exports, panels  # noqa: F401
+        from inspections import archive, deadlines, exports, panels, todos  # noqa: F401

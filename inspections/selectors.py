@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Level, OrgUnit
@@ -15,7 +16,9 @@ from inspections.models import (
     FindingCategory,
     Inspection,
     InspectionStatus,
+    Rectification,
     RectificationNotice,
+    RectificationStatus,
 )
 
 
@@ -86,3 +89,45 @@ def findings_by_category(findings) -> list[tuple[str, list[Finding]]]:
 
 def notice_of(inspection: Inspection):
     return RectificationNotice.objects.filter(inspection=inspection, unit_id=inspection.unit_id).first()
+
+
+# ---------------------------------------------------------------------------------------
+# Figures, one definition for the dashboards, a creation round's evidence and the exports.
+# The callers have checked that their reader may see the subtree at `under`.
+
+
+def rectification_counts(under: str, start: datetime.date, end: datetime.date, today: datetime.date):
+    """(unit path, source, issued on, opened, closed, overdue) of the rectifications opened
+    from `start` to `end` under `under`, whatever raised them: closed is 复验通过, overdue is
+    past its deadline on `today` without it."""
+    return list(
+        Rectification.objects.filter(unit__path__under=under, issued_on__range=(start, end))
+        .order_by()
+        .values_list("unit__path", "source", "issued_on")
+        .annotate(
+            n=Count("pk"),
+            closed=Count("pk", filter=Q(status=RectificationStatus.PASSED)),
+            overdue=Count("pk", filter=~Q(status=RectificationStatus.PASSED) & Q(deadline__lt=today)),
+        )
+    )
+
+
+def oldest_open_rectifications(under: str, limit: int = 5):
+    """The rectifications under `under` open longest, whatever period they were opened in."""
+    return (
+        Rectification.objects.open()
+        .filter(unit__path__under=under)
+        .select_related("unit", "member")
+        .order_by("issued_on", "pk")[:limit]
+    )
+
+
+def inspection_counts(under: str, start: datetime.date, end: datetime.date) -> list[tuple[str, int]]:
+    """(unit path, finalised inspections) from `start` to `end` under `under`."""
+    return list(
+        Inspection.objects.finalised()
+        .filter(unit__path__under=under, date__range=(start, end))
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+    )

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the submission statistics export to core's registries.
-        from reports import archive, deadlines, exports  # noqa: F401
+        from reports import archive, deadlines, exports, todos  # noqa: F401

@@ -40,6 +40,20 @@ class BranchRow:
     def missing(self) -> int:
         return self.count(SlotState.MISSING)
 
+    @property
+    def due(self) -> int:
+        """Reporting days passed, whatever their state: the days still open do not count yet."""
+        return self.on_time + self.late + self.missing
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按时报送率: on time (√) ÷ reporting days passed (√ + 补 + ×)."""
+        return on_time_rate(self.on_time, self.due)
+
+
+def on_time_rate(on_time: int, due: int) -> float | None:
+    return on_time / due if due else None
+
 
 def reporting_units(user):
     """The branches (党支部) that owe reports, within the user's scope."""

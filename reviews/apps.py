@@ -8,4 +8,4 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the evaluation statistics table and the deadlines to core.
-        from reviews import archive, deadlines, exports  # noqa: F401
+        from reviews import archive, deadlines, exports, todos  # noqa: F401

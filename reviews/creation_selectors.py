@@ -1,10 +1,9 @@
 """Scoped reads of the creation rounds (seed 001): the branches × filings grid, the weighted
 totals of 综合评价, the ranking, and the evidence the portal already holds for each branch.
 
-Evidence is computed from the other apps' records, never typed: a branch's commitments,
-information reports, rectifications, inspections, mass evaluations and leader reviews over
-the round's evidence periods. A record counts for every branch of the round it lies under,
-so a 党总支's figures take in its 党支部's, as the linked lists ("unit and below") show them.
+Evidence is computed from the other apps' records, never typed (`reviews.evidence`): a
+branch's commitments, information reports, rectifications, inspections, mass evaluations and
+leader reviews over the round's evidence periods.
 """
 
 from __future__ import annotations
@@ -14,31 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from urllib.parse import urlencode
 
-from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Level, OrgUnit
-from branches.models import Member
-from commitments.models import Commitment, Status, status_expression
-from core.periods import Period
-from inspections.models import Inspection, Rectification, RectificationStatus, Source
-from reports.selectors import slot_grid
+from reviews.evidence import unit_evidence
 from reviews.models import (
     CREATION_GOALS,
     SCORE_MAX,
-    CampaignStatus,
     CreationBranch,
     CreationFiling,
     CreationRound,
-    EvaluationSubject,
     FilingKind,
-    Review,
-    ReviewKind,
-    ReviewRound,
-    ReviewStatus,
     Title,
 )
 
@@ -215,355 +200,18 @@ def ranked(rows: list[EntryRow]) -> list[EntryRow]:
 # Evidence
 
 
-@dataclass
-class PeriodFigures:
-    """One evidence period's counts of a kind of record, each with the list page it counts."""
-
-    period: Period
-    values: dict[str, int]
-    links: dict[str, str]
-    sources: dict[str, int] = field(default_factory=dict)  # rectifications opened, by source
-
-    @property
-    def source_rows(self) -> list[tuple[str, int, str]]:
-        """(label of the source, rectifications opened, their list), in `Source`'s order."""
-        return [
-            (
-                Source(value).label,
-                self.sources[value],
-                f"{self.links['opened']}&{urlencode({'source': value})}",
-            )
-            for value in Source.values
-            if self.sources.get(value)
-        ]
-
-
-def _period_figures(periods, names, name: str, params: dict, filters: dict) -> list[PeriodFigures]:
-    """Zero counts for each period, linked to the list `name` with `params`, and for each
-    count the filter it adds (`filters`: count → {parameter: value})."""
-    rows = []
-    for period in periods:
-        base = {"period": period.code, **params}
-        links = {count: _url(name, **base, **filters.get(count, {})) for count in names}
-        rows.append(PeriodFigures(period, dict.fromkeys(names, 0), links))
-    return rows
-
-
-@dataclass
-class EvaluationResult:
-    campaign_id: int
-    title: str
-    unit_name: str
-    valid: int
-    satisfied: int  # 满意 + 基本满意
-    passed: bool | None
-
-    @property
-    def satisfaction(self) -> float | None:
-        return self.satisfied / self.valid if self.valid else None
-
-    @property
-    def percent(self) -> float | None:
-        return None if self.satisfaction is None else self.satisfaction * 100
-
-
-@dataclass
-class ReviewCoverage:
-    round_id: int
-    period: str
-    branches: int = 0  # 党支部 owing a review of the branch and of its secretary
-    branches_reviewed: int = 0
-    secretaries_reviewed: int = 0
-    members: int = 0
-    members_reviewed: int = 0
-
-
-@dataclass
-class Evidence:
-    unit: OrgUnit
-    commitment_periods: list[PeriodFigures] = field(default_factory=list)  # made, done, overdue
-    # Information reports per slot, as the reports grid counts them (√ 补 ×); None where no
-    # 党支部 owes reports.
-    reports_on_time: int | None = None
-    reports_late: int | None = None
-    reports_missing: int | None = None
-    reports_link: str = ""
-    rectification_periods: list[PeriodFigures] = field(default_factory=list)  # opened, closed, overdue
-    inspections: int = 0
-    inspections_link: str = ""
-    evaluations: list[EvaluationResult] = field(default_factory=list)
-    reviews: list[ReviewCoverage] = field(default_factory=list)
-
-    @property
-    def commitments(self) -> int:
-        return sum(row.values["made"] for row in self.commitment_periods)
-
-    @property
-    def commitments_done(self) -> int:
-        return sum(row.values["done"] for row in self.commitment_periods)
-
-    @property
-    def commitments_overdue(self) -> int:
-        return sum(row.values["overdue"] for row in self.commitment_periods)
-
-    @property
-    def rectifications(self) -> int:
-        return sum(row.values["opened"] for row in self.rectification_periods)
-
-    @property
-    def rectifications_closed(self) -> int:
-        return sum(row.values["closed"] for row in self.rectification_periods)
-
-    @property
-    def rectifications_overdue(self) -> int:
-        return sum(row.values["overdue"] for row in self.rectification_periods)
-
-    @property
-    def rectification_sources(self) -> dict[str, int]:
-        totals: dict[str, int] = defaultdict(int)
-        for row in self.rectification_periods:
-            for source, count in row.sources.items():
-                totals[source] += count
-        return dict(totals)
-
-    @property
-    def completion(self) -> float | None:
-        return self.commitments_done / self.commitments if self.commitments else None
-
-    @property
-    def completion_percent(self) -> float | None:
-        return None if self.completion is None else self.completion * 100
-
-    @property
-    def satisfaction(self) -> float | None:
-        valid = sum(result.valid for result in self.evaluations)
-        return sum(result.satisfied for result in self.evaluations) / valid if valid else None
-
-    @property
-    def satisfaction_percent(self) -> float | None:
-        return None if self.satisfaction is None else self.satisfaction * 100
-
-    @property
-    def evaluations_passed(self) -> int:
-        return sum(1 for result in self.evaluations if result.passed)
-
-    @property
-    def evaluations_failed(self) -> int:
-        return sum(1 for result in self.evaluations if result.passed is False)
-
-    @property
-    def coverage(self) -> ReviewCoverage:
-        """The review rounds together: 支部 and 书记 reviewed, members reviewed, of how many."""
-        total = ReviewCoverage(round_id=0, period="")
-        for item in self.reviews:
-            for name in (
-                "branches",
-                "branches_reviewed",
-                "secretaries_reviewed",
-                "members",
-                "members_reviewed",
-            ):
-                setattr(total, name, getattr(total, name) + getattr(item, name))
-        return total
-
-
 def evidence_window(creation_round: CreationRound, today: datetime.date | None = None):
     """From the start of the first evidence period to the end of the assessment, or today."""
     today = today or timezone.localdate()
     return creation_round.evidence_periods[0].start, min(creation_round.assessment_ends, today)
 
 
-def _url(name: str, **params) -> str:
-    return f"{reverse(name)}?{urlencode(params)}"
-
-
 def branch_evidence(creation_round: CreationRound, unit_ids, today: datetime.date | None = None) -> dict:
-    """{unit id: Evidence} for the round's branches `unit_ids`, in a fixed number of queries
-    whatever their number. The caller has loaded the branches through their scoping."""
+    """{unit id: Evidence} for the round's branches `unit_ids` over its evidence periods, in a
+    fixed number of queries whatever their number. The caller has loaded the branches through
+    their scoping."""
     today = today or timezone.localdate()
-    units = list(OrgUnit.objects.filter(pk__in=list(unit_ids)).order_by("path"))
-    if not units:
-        return {}
-    evidence = {unit.pk: Evidence(unit) for unit in units}
-    by_path = {unit.path: evidence[unit.pk] for unit in units}
-
-    def above(path: str) -> list[Evidence]:
-        """The requested branches a record at `path` counts for: itself and those above it."""
-        codes = path.strip("/").split("/")
-        found = (by_path.get("/" + "/".join(codes[: depth + 1]) + "/") for depth in range(len(codes)))
-        return [item for item in found if item is not None]
-
-    township = creation_round.township.path
-    periods = creation_round.evidence_periods
-    codes = [period.code for period in periods]
     start, end = evidence_window(creation_round, today)
-    _commitments(evidence, above, township, periods, today)
-    branches = list(OrgUnit.objects.filter(path__under=township, level=Level.BRANCH).order_by("path"))
-    _reports(evidence, above, branches, start, end)
-    _rectifications(evidence, above, township, start, end, periods, today)
-    _inspections(evidence, above, township, start, end)
-    _evaluations(evidence, above, township, codes)
-    _reviews(evidence, above, branches, creation_round, codes)
-    return evidence
-
-
-def _commitments(evidence, above, township, periods, today) -> None:
-    """Commitments of the periods, the branch's and its members', by the commitments app's status."""
-    index = {period.code: number for number, period in enumerate(periods)}
-    for item in evidence.values():
-        item.commitment_periods = _period_figures(
-            periods,
-            ("made", "done", "overdue"),
-            "commitments:list",
-            {"unit": item.unit.pk},
-            {"done": {"status": Status.DONE}, "overdue": {"status": Status.OVERDUE}},
-        )
-    rows = (
-        Commitment.objects.filter(letter__period__in=list(index), letter__unit__path__under=township)
-        .annotate(status_code=status_expression(today))
-        .order_by()
-        .values_list("letter__unit__path", "letter__period", "status_code")
-        .annotate(n=Count("pk"))
+    return unit_evidence(
+        creation_round.township, unit_ids, creation_round.evidence_periods, start, end, today
     )
-    for path, period, status, count in rows:
-        for item in above(path):
-            values = item.commitment_periods[index[period]].values
-            values["made"] += count
-            values["done"] += count if status == Status.DONE else 0
-            values["overdue"] += count if status == Status.OVERDUE else 0
-
-
-def _reports(evidence, above, branches, start, end) -> None:
-    """√ 补 × per slot as the reports app's grid counts them, for the 党支部 that owe reports."""
-    _slots, rows = slot_grid(None, start, end, units=branches)
-    for row in rows:
-        for item in above(row.unit.path):
-            item.reports_on_time = (item.reports_on_time or 0) + row.on_time
-            item.reports_late = (item.reports_late or 0) + row.late
-            item.reports_missing = (item.reports_missing or 0) + row.missing
-    for item in evidence.values():
-        item.reports_link = _url(
-            "reports:grid", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}", unit=item.unit.pk
-        )
-
-
-def _rectifications(evidence, above, township, start, end, periods, today) -> None:
-    """Rectifications opened in the window, whatever raised them, closed (re-check passed) or
-    overdue today; counted in the half-year they were opened."""
-    index = {period.code: number for number, period in enumerate(periods)}
-    for item in evidence.values():
-        item.rectification_periods = _period_figures(
-            periods,
-            ("opened", "closed", "overdue"),
-            "inspections:rectifications",
-            {"unit": item.unit.pk},
-            {"closed": {"state": RectificationStatus.PASSED}, "overdue": {"state": "overdue"}},
-        )
-    rows = (
-        Rectification.objects.filter(unit__path__under=township, issued_on__range=(start, end))
-        .order_by()
-        .values_list("unit__path", "source", "issued_on")
-        .annotate(
-            n=Count("pk"),
-            closed=Count("pk", filter=Q(status=RectificationStatus.PASSED)),
-            overdue=Count("pk", filter=~Q(status=RectificationStatus.PASSED) & Q(deadline__lt=today)),
-        )
-    )
-    for path, source, issued_on, count, closed, overdue in rows:
-        for item in above(path):
-            row = item.rectification_periods[index[Period.containing(issued_on).code]]
-            row.values["opened"] += count
-            row.values["closed"] += closed
-            row.values["overdue"] += overdue
-            row.sources[source] = row.sources.get(source, 0) + count
-
-
-def _inspections(evidence, above, township, start, end) -> None:
-    rows = (
-        Inspection.objects.finalised()
-        .filter(unit__path__under=township, date__range=(start, end))
-        .order_by()
-        .values_list("unit__path")
-        .annotate(n=Count("pk"))
-    )
-    for path, count in rows:
-        for item in above(path):
-            item.inspections += count
-    for item in evidence.values():
-        params = {"unit": item.unit.pk, "status": "final", "start": start.isoformat(), "end": end.isoformat()}
-        item.inspections_link = _url("inspections:list", **params)
-
-
-def _evaluations(evidence, above, township, codes) -> None:
-    """The branches' own results (not their members') in the closed campaigns of the periods."""
-    subjects = (
-        EvaluationSubject.objects.filter(
-            member__isnull=True,
-            campaign__status=CampaignStatus.CLOSED,
-            campaign__period__in=codes,
-            unit__path__under=township,
-        )
-        .order_by("campaign__period", "campaign_id", "unit__path")
-        .values_list(
-            "campaign_id",
-            "campaign__title",
-            "unit__name",
-            "unit__path",
-            "valid",
-            "satisfied",
-            "basic",
-            "passed",
-        )
-    )
-    for campaign_id, title, name, path, valid, satisfied, basic, passed in subjects:
-        result = EvaluationResult(
-            campaign_id, title, name, valid or 0, (satisfied or 0) + (basic or 0), passed
-        )
-        for item in above(path):
-            item.evaluations.append(result)
-
-
-def _reviews(evidence, above, branches, creation_round, codes) -> None:
-    """Leader-review coverage in the township's review rounds of the periods."""
-    rounds = list(
-        ReviewRound.objects.filter(township=creation_round.township, period__in=codes).order_by("period")
-    )
-    if not rounds:
-        return
-    township = creation_round.township.path
-    coverage = {
-        (item.unit.pk, r.pk): ReviewCoverage(r.pk, r.period_obj.wording)
-        for item in evidence.values()
-        for r in rounds
-    }
-    for item in evidence.values():
-        item.reviews = [coverage[item.unit.pk, r.pk] for r in rounds]
-    for branch in branches:
-        for item in above(branch.path):
-            for r in rounds:
-                coverage[item.unit.pk, r.pk].branches += 1
-    members = (
-        Member.objects.filter(unit__path__under=township)
-        .order_by()
-        .values_list("unit__path")
-        .annotate(n=Count("pk"))
-    )
-    for path, count in members:
-        for item in above(path):
-            for r in rounds:
-                coverage[item.unit.pk, r.pk].members += count
-    signed = (
-        Review.objects.filter(round__in=rounds, status=ReviewStatus.SIGNED, unit__path__under=township)
-        .order_by()
-        .values_list("round_id", "kind", "unit__path")
-        .annotate(n=Count("pk"))
-    )
-    for round_id, kind, path, count in signed:
-        for item in above(path):
-            cell = coverage[item.unit.pk, round_id]
-            if kind == ReviewKind.BRANCH:
-                cell.branches_reviewed += count
-            elif kind == ReviewKind.SECRETARY:
-                cell.secretaries_reviewed += count
-            else:
-                cell.members_reviewed += count

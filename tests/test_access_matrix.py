@@ -33,6 +33,7 @@ from reports.services import report_review, report_submit
 from tests.branches import access_meetings, access_visits
 from tests.core import access_archive
 from tests.core.xlsx_files import xlsx
+from tests.dashboards import access_dashboards
 from tests.inspections import access_inspections, access_rectifications
 from tests.reviews import access_creation, access_evaluations, access_nominations, access_reviews
 
@@ -68,7 +69,6 @@ EXPECTED = {
     "core:import_template": ("get", [LOGIN, 200, 404, 404, 200, 200, 404, 404, 200, 200]),
     # The upload belongs to `office`: nobody else, not even a superuser, may confirm it.
     "core:import_confirm": ("post", [LOGIN, 302, 404, 404, 404, 404, 404, 404, 404, 404]),
-    "branches:dashboard": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     "branches:tree": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     "branches:unit_create": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 403, 200, 200]),
     "branches:unit_detail": ("get", [LOGIN, 200, 200, 200, 200, 404, 200, 404, 200, 200]),
@@ -140,11 +140,12 @@ FRAGMENTS = [
     access_visits,
     access_meetings,
     access_archive,
+    access_dashboards,
 ]
 for fragment in FRAGMENTS:
     EXPECTED.update(fragment.EXPECTED)
 
-PROJECT_APPS = {"accounts", "branches", "commitments", "reports", "inspections", "reviews", "core"}
+PROJECT_APPS = {"accounts", "branches", "commitments", "reports", "inspections", "reviews", "dashboards", "core"}
 
 
 def _project_url_names(resolver=None, namespace=""):

@@ -75,7 +75,7 @@ def test_ledger_export_button_says_export(client_for):
 
 
 def test_dashboard_names_a_leader_without_login_name(client_for):
-    page = _page(client_for("office"), "branches:dashboard")
+    page = _page(client_for("office"), "dashboards:home")
     assert "赵海燕" in page  # leader2 has no liaison point
     assert "(leader2)" not in page
     assert "(office)" not in page  # the menu's own name

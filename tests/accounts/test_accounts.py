@@ -32,8 +32,8 @@ def _login(client, username, password, ip="10.0.0.8"):
 
 def test_login_with_the_form_lands_on_the_dashboard(client, axes_enabled):
     response = _login(client, "secretary", DEMO_PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("branches:dashboard")
-    page = client.get(reverse("branches:dashboard")).content.decode()
+    assert response.status_code == 302 and response["Location"] == reverse("dashboards:home")
+    page = client.get(reverse("dashboards:home")).content.decode()
     assert "柳山村第一党支部" in page and "退出" in page
 
 

@@ -70,7 +70,7 @@ def test_the_lockout_page_says_how_many_minutes_to_wait(client, behind_one_proxy
         _login(client, "secretary", "wrong", forwarded="203.0.113.5")
     page = _login(client, "secretary", DEMO_PASSWORD, forwarded="203.0.113.5").content.decode()
     assert "请 30 分钟后再试" in page and "PT30M" not in page
-    assert f'href="{reverse("branches:dashboard")}"' in page
+    assert f'href="{reverse("dashboards:home")}"' in page
 
 
 def test_behind_proxy_defaults_to_one_proxy():

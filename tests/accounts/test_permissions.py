@@ -84,8 +84,8 @@ def test_the_office_may_review_and_close_but_a_reader_may_not(client_for, submit
 
 def test_navigation_follows_what_the_user_manages(twohat_client, client_for):
     board = reverse("core:board")
-    assert board in twohat_client.get(reverse("branches:dashboard")).content.decode()
-    assert board not in client_for("secretary").get(reverse("branches:dashboard")).content.decode()
+    assert board in twohat_client.get(reverse("dashboards:home")).content.decode()
+    assert board not in client_for("secretary").get(reverse("dashboards:home")).content.decode()
     liaison = f'href="{reverse("branches:liaison_list")}"'
-    assert liaison in client_for("office").get(reverse("branches:dashboard")).content.decode()
-    assert liaison not in twohat_client.get(reverse("branches:dashboard")).content.decode()
+    assert liaison in client_for("office").get(reverse("dashboards:home")).content.decode()
+    assert liaison not in twohat_client.get(reverse("dashboards:home")).content.decode()

@@ -61,7 +61,7 @@ def _menu(page: str) -> str:
 @pytest.mark.parametrize("role", sorted(MENU))
 def test_menu_lists_what_the_role_can_open(client_for, role):
     client = client_for(role)
-    menu = _menu(client.get(reverse("branches:dashboard")).content.decode())
+    menu = _menu(client.get(reverse("dashboards:home")).content.decode())
     shown = {name for name in ALL if f'href="{reverse(name)}"' in menu}
     assert shown == MENU[role]
     for name in shown:

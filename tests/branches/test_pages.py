@@ -117,7 +117,7 @@ class TestLiaisonPoints:
         assert not LiaisonPoint.objects.filter(leader=personas["leader2"]).exists()
 
     def test_leaders_without_points_are_flagged_to_the_office(self, client_for):
-        dashboard = client_for("office").get(reverse("branches:dashboard"))
+        dashboard = client_for("office").get(reverse("dashboards:home"))
         assert [leader.username for leader in dashboard.context["leaders_without_points"]] == ["leader2"]
         page = client_for("office").get(reverse("branches:liaison_list")).content.decode()
         assert "尚未确定" in page

@@ -100,7 +100,7 @@ class TestAdmin:
 def test_secretary_breadcrumb_and_dashboard_stay_inside_its_scope(client_for, units):
     detail = client_for("secretary").get(reverse("branches:unit_detail", args=[units["LS010101"].pk]))
     assert [u.code for u in detail.context["ancestors"]] == ["LS0101"]
-    dashboard = client_for("member").get(reverse("branches:dashboard"))
+    dashboard = client_for("member").get(reverse("dashboards:home"))
     assert list(dashboard.context["my_units"]) == []  # a member sees its record, not its branch
     assert dashboard.context["own_member"].user.username == "member"
 

@@ -165,9 +165,9 @@ class TestConfirmation:
 
     def test_the_secretary_sees_visits_to_confirm_on_its_dashboard(self, client_for, units, personas):
         visit = make_visit(personas, units)
-        dashboard = client_for("secretary").get(reverse("branches:dashboard"))
+        dashboard = client_for("secretary").get(reverse("dashboards:home"))
         assert visit in dashboard.context["visits_to_confirm"]
-        assert not client_for("secretary2").get(reverse("branches:dashboard")).context["visits_to_confirm"]
+        assert not client_for("secretary2").get(reverse("dashboards:home")).context["visits_to_confirm"]
 
 
 class TestScope:
@@ -223,9 +223,9 @@ class TestCoverage:
 
 class TestDashboardFlag:
     def test_the_demo_school_branch_is_flagged(self, client_for):
-        gaps = client_for("office").get(reverse("branches:dashboard")).context["visit_gaps"]
+        gaps = client_for("office").get(reverse("dashboards:home")).context["visit_gaps"]
         assert [(gap.point.leader.username, gap.point.branch.code) for gap in gaps] == [("leader", "LS03")]
-        page = client_for("office").get(reverse("branches:dashboard")).content.decode()
+        page = client_for("office").get(reverse("dashboards:home")).content.decode()
         assert 'id="visit-gaps"' in page and "柳山镇中心学校党支部" in page
 
     def test_the_office_sets_the_number_of_days(self, client_for, units, personas):
@@ -264,7 +264,7 @@ class TestDashboardFlag:
         assert "大于或等于7" in response.content.decode() and not LiaisonSetting.objects.exists()
 
     def test_only_offices_flag(self, client_for):
-        assert "visit_gaps" not in client_for("leader").get(reverse("branches:dashboard")).context
+        assert "visit_gaps" not in client_for("leader").get(reverse("dashboards:home")).context
 
 
 class TestFollowUpReminders:

@@ -324,7 +324,7 @@ class TestScope:
             Notification.objects.filter(channel=Channel.INBOX).exclude(recipient=personas["member"]).first()
         )
         assert client_for("member").post(reverse("core:inbox_open", args=[others.pk])).status_code == 404
-        page = client_for("secretary").get(reverse("branches:dashboard")).content.decode()
+        page = client_for("secretary").get(reverse("dashboards:home")).content.decode()
         assert "未读" in page
 
     def test_opening_a_message_marks_it_read_and_follows_its_link(self, client_for, commitment, personas):

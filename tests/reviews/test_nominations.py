@@ -159,12 +159,12 @@ def test_a_member_reads_its_own_nomination_and_nobody_elses(client_for, personas
     assert client.get(reverse("reviews:nomination", args=[other.pk])).status_code == 404
     page = _nominations_page(client, creation_round)
     assert f'id="nomination-{own.pk}"' in page and f'id="nomination-{other.pk}"' not in page
-    home = client.get(reverse("branches:dashboard")).content.decode()
+    home = client.get(reverse("dashboards:home")).content.decode()
     assert reverse("reviews:nomination", args=[own.pk]) in home
     assert f"{creation_round.year}年度优秀共产党员推荐" in home
     assert (
         reverse("reviews:nomination", args=[own.pk])
-        not in client_for("secretary2").get(reverse("branches:dashboard")).content.decode()
+        not in client_for("secretary2").get(reverse("dashboards:home")).content.decode()
     )
 
 
