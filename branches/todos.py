@@ -39,6 +39,7 @@ def deadline_todos(user, today: datetime.date):
                 deadline.kind,
                 deadline.due,
                 deadline.who or names.get(deadline.unit_id, ""),
+                deadline.key,
             )
 
 

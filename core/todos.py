@@ -25,11 +25,13 @@ class Todo:
     kind: str  # what sort of work: 承诺事项, 信息报送, 整改 … (shown as a badge)
     due: datetime.date | None = None  # None: waiting on the user, no date set
     note: str = ""  # the unit or member it concerns, a count, a state
+    # What it is, where two sources may name the same work (a rectification owed is a
+    # deadline and a reply to write): the reminder engine's key of its deadline.
+    key: str = ""
 
     @property
-    def key(self) -> tuple[str, str]:
-        """Two sources naming the same page for the same unit or member name the same item."""
-        return self.link, self.note
+    def identity(self) -> str | tuple[str, str]:
+        return self.key or (self.link, self.title)
 
     def state(self, today: datetime.date) -> str:
         """overdue, today, soon (within a week), later, or waiting (no date)."""
@@ -56,14 +58,14 @@ def register_todos(name: str, source: TodoSource) -> None:
 
 def todos_for(user, today: datetime.date | None = None) -> list[tuple[Todo, str]]:
     """(item, its state) for `user`, most urgent first; an item two sources name (the same
-    page for the same unit or member) is listed once, with the earlier date."""
+    key) is listed once, with its date."""
     today = today or timezone.localdate()
-    seen: dict[str, Todo] = {}
+    seen: dict = {}
     for source in _SOURCES.values():
         for todo in source(user, today):
-            kept = seen.get(todo.key)
+            kept = seen.get(todo.identity)
             if kept is None or (todo.due is not None and (kept.due is None or todo.due < kept.due)):
-                seen[todo.key] = todo
+                seen[todo.identity] = todo
     items = [(todo, todo.state(today)) for todo in seen.values()]
     far = datetime.date.max
     return sorted(items, key=lambda item: (_RANK[item[1]], item[0].due or far, item[0].title))

@@ -20,6 +20,15 @@ READ_WITHIN = datetime.timedelta(days=3)
 CIRCULARS_CHASED = datetime.timedelta(days=60)
 
 
+def rectification_key(pk: int, deadline: datetime.date) -> str:
+    """A new deadline after a send-back is a new deadline: reminded afresh."""
+    return f"rectification:{pk}:{deadline:%Y-%m-%d}"
+
+
+def circular_read_key(circular_id: int, unit_id: int) -> str:
+    return f"circular-read:{circular_id}:{unit_id}"
+
+
 def rectification_deadlines(today: datetime.date, units, until: datetime.date):
     """Rectifications the branch (or the member) owes: open or sent back, not those replied
     and waiting for the re-check. A new deadline after a send-back is a new deadline (key)."""
@@ -35,7 +44,7 @@ def rectification_deadlines(today: datetime.date, units, until: datetime.date):
     detail = reverse("inspections:rectification", args=[0]).removesuffix("0/")
     for pk, problem, deadline, unit_id, member_user, member_name in rows:
         yield Deadline(
-            key=f"rectification:{pk}:{deadline:%Y-%m-%d}",
+            key=rectification_key(pk, deadline),
             kind="整改",
             title=f"整改「{problem[:30]}」整改时限 {short_date(deadline)}",
             due=deadline,
@@ -71,7 +80,7 @@ def unread_circular_deadlines(today: datetime.date, units, until: datetime.date)
     detail = reverse("inspections:circular", args=[0]).removesuffix("0/")
     for circular_id, unit_id, title, issued_at in rows:
         yield Deadline(
-            key=f"circular-read:{circular_id}:{unit_id}",
+            key=circular_read_key(circular_id, unit_id),
             kind="督查通报",
             title=f"督查通报「{title[:30]}」请阅知确认",
             due=timezone.localtime(issued_at).date() + READ_WITHIN,

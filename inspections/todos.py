@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OrgUnit
 from core.reminders import REMIND_AHEAD
 from core.todos import Todo, register_todos
+from inspections.deadlines import circular_read_key, rectification_key
 from inspections.models import (
     Circular,
     CircularReceipt,
@@ -27,13 +28,14 @@ from inspections.models import (
 LIMIT = 10
 
 
-def _rectification(rectification, title: str, due=None) -> Todo:
+def _rectification(rectification, title: str, due=None, key="") -> Todo:
     return Todo(
         title % {"problem": rectification.problem[:30]},
         reverse("inspections:rectification", args=[rectification.pk]),
         _("Rectification"),
         due,
         rectification.member.name if rectification.member_id else rectification.unit.name,
+        key,
     )
 
 
@@ -44,7 +46,8 @@ def rectification_todos(user, today: datetime.date):
         .order_by("deadline", "pk")[:LIMIT]
     )
     for rectification in owed:
-        yield _rectification(rectification, _("Rectify “%(problem)s” and reply"), rectification.deadline)
+        key = rectification_key(rectification.pk, rectification.deadline)
+        yield _rectification(rectification, _("Rectify “%(problem)s” and reply"), rectification.deadline, key)
     replies = (
         Rectification.objects.recheckable_by(user).select_related("unit", "member").order_by("deadline", "pk")
     )
@@ -74,6 +77,7 @@ def circular_todos(user, today: datetime.date):
             reverse("inspections:circular", args=[receipt.circular_id]),
             kind,
             note=receipt.unit.name,
+            key=circular_read_key(receipt.circular_id, receipt.unit_id),
         )
     for circular in Circular.objects.approvable_by(user).order_by("submitted_at")[:LIMIT]:
         yield Todo(

@@ -145,7 +145,16 @@ FRAGMENTS = [
 for fragment in FRAGMENTS:
     EXPECTED.update(fragment.EXPECTED)
 
-PROJECT_APPS = {"accounts", "branches", "commitments", "reports", "inspections", "reviews", "dashboards", "core"}
+PROJECT_APPS = {
+    "accounts",
+    "branches",
+    "commitments",
+    "reports",
+    "inspections",
+    "reviews",
+    "dashboards",
+    "core",
+}
 
 
 def _project_url_names(resolver=None, namespace=""):

@@ -58,7 +58,7 @@
     });
   }
 
-  function optionOf(spec) {
+  function optionOf(spec, width) {
     var option = {
       color: COLOURS,
       animation: false,
@@ -84,7 +84,8 @@
           type: "pie",
           radius: ["35%", "65%"],
           cursor: "pointer",
-          label: { formatter: "{b}\n{c}" },
+          // On a phone the legend and the table name the slices: labels would be cut.
+          label: { show: width >= 500, formatter: "{b}\n{c}" },
           data: spec.categories.map(function (name, index) {
             return { name: name, value: item.data[index], itemStyle: { color: item.colours[index] } };
           }),
@@ -126,7 +127,7 @@
     }
     element.style.height = heightOf(spec) + "px";
     var chart = echarts.init(element, null, { renderer: "canvas", locale: "ZH" });
-    chart.setOption(optionOf(spec));
+    chart.setOption(optionOf(spec, element.clientWidth));
     chart.on("click", function (params) {
       var series = spec.series[params.seriesIndex] || spec.series[0];
       var link = series && series.links[params.dataIndex];

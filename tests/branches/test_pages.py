@@ -117,8 +117,9 @@ class TestLiaisonPoints:
         assert not LiaisonPoint.objects.filter(leader=personas["leader2"]).exists()
 
     def test_leaders_without_points_are_flagged_to_the_office(self, client_for):
-        dashboard = client_for("office").get(reverse("dashboards:home"))
-        assert [leader.username for leader in dashboard.context["leaders_without_points"]] == ["leader2"]
+        home = client_for("office").get(reverse("dashboards:home")).context
+        (todo,) = [todo for todo, _state in home["todos"] if todo.link == reverse("branches:liaison_list")]
+        assert (todo.title, todo.note) == ("1 名领导尚未确定联系点", "赵海燕")
         page = client_for("office").get(reverse("branches:liaison_list")).content.decode()
         assert "尚未确定" in page
 

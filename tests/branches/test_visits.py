@@ -165,9 +165,17 @@ class TestConfirmation:
 
     def test_the_secretary_sees_visits_to_confirm_on_its_dashboard(self, client_for, units, personas):
         visit = make_visit(personas, units)
-        dashboard = client_for("secretary").get(reverse("dashboards:home"))
-        assert visit in dashboard.context["visits_to_confirm"]
-        assert not client_for("secretary2").get(reverse("dashboards:home")).context["visits_to_confirm"]
+        link = reverse("branches:visit_detail", args=[visit.pk])
+
+        def to_confirm(role):
+            home = client_for(role).get(reverse("dashboards:home")).context
+            return [
+                todo for todo, _state in home["todos"] if todo.link == link and todo.title.startswith("确认")
+            ]
+
+        (todo,) = to_confirm("secretary")
+        assert todo.note == units["LS0101"].name
+        assert not to_confirm("secretary2")
 
 
 class TestScope:
@@ -223,10 +231,13 @@ class TestCoverage:
 
 class TestDashboardFlag:
     def test_the_demo_school_branch_is_flagged(self, client_for):
-        gaps = client_for("office").get(reverse("dashboards:home")).context["visit_gaps"]
-        assert [(gap.point.leader.username, gap.point.branch.code) for gap in gaps] == [("leader", "LS03")]
-        page = client_for("office").get(reverse("dashboards:home")).content.decode()
-        assert 'id="visit-gaps"' in page and "柳山镇中心学校党支部" in page
+        home = client_for("office").get(reverse("dashboards:home"))
+        (todo,) = [
+            todo for todo, _state in home.context["todos"] if todo.link == reverse("branches:visit_coverage")
+        ]
+        assert todo.title == "1 个联系点长时间未走访"
+        assert todo.note == "李建国 → 柳山镇中心学校党支部"
+        assert "柳山镇中心学校党支部" in home.content.decode()
 
     def test_the_office_sets_the_number_of_days(self, client_for, units, personas):
         in_five_days = timezone.localdate() + datetime.timedelta(days=5)
