@@ -1,6 +1,6 @@
 """The dashboards at county scale: 20 townships × 25 branches (500), 15,000 members, 30,000
-commitments of the half-year, 6,000 reports, 5,000 rectifications, an evaluation and a review
-round per township. Times the overview page of the county office (its 20 townships compared)
+commitments of the half-year, a report on three of four reporting days, 5,000 rectifications,
+an evaluation and a review round per township. Times the overview page of the county office (its 20 townships compared)
 and of a township office (its 25 branches), the home page of each, and a branch's scorecard,
 each through Django's test client (queries, the charts' data, the template), median of ROUNDS.
 

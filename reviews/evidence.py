@@ -30,7 +30,7 @@ from commitments.selectors import completion, status_counts
 from core.periods import Period
 from inspections.models import RectificationStatus, Source
 from inspections.selectors import inspection_counts, rectification_counts
-from reports.selectors import on_time_rate, slot_grid
+from reports.selectors import SlotState, on_time_rate, slot_grid
 from reviews.models import CampaignStatus, EvaluationSubject, Review, ReviewKind, ReviewRound, ReviewStatus
 
 COMMITMENT_COUNTS = ("made", "done", "in_progress", "not_started", "overdue", "incomplete")
@@ -277,11 +277,16 @@ def unit_evidence(
     evidence = {unit.pk: Evidence(unit) for unit in units}
     by_path = {unit.path: evidence[unit.pk] for unit in units}
 
+    found: dict[str, list[Evidence]] = {}
+
     def above(path: str) -> list[Evidence]:
-        """The requested units a record at `path` counts for: itself and those above it."""
-        codes = path.strip("/").split("/")
-        found = (by_path.get("/" + "/".join(codes[: depth + 1]) + "/") for depth in range(len(codes)))
-        return [item for item in found if item is not None]
+        """The requested units a record at `path` counts for: itself and those above it
+        (worked out once per path: the grouped rows repeat paths thousands of times)."""
+        if path not in found:
+            codes = path.strip("/").split("/")
+            paths = ("/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes)))
+            found[path] = [by_path[p] for p in paths if p in by_path]
+        return found[path]
 
     under = top.path
     _commitments(evidence, above, under, periods, today)
@@ -316,17 +321,27 @@ def _commitments(evidence, above: Above, under: str, periods, today) -> None:
 def _reports(evidence, above: Above, branches, start, end) -> None:
     """√ 补 × per reporting day as the reports app's grid counts them, for the 党支部 that owe
     reports, and the reports adopted."""
-    _slots, rows = slot_grid(None, start, end, units=branches)
+    slots, rows = slot_grid(None, start, end, units=branches)
+    months = {slot: f"{slot:%Y-%m}" for slot in slots}
+    positions = {SlotState.ON_TIME: 0, SlotState.LATE: 1, SlotState.MISSING: 2}
     for row in rows:
+        counts = [0, 0, 0]
+        by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for slot, state in row.cells:
+            position = positions.get(state)
+            if position is not None:
+                counts[position] += 1
+                by_month[months[slot]][position] += 1
         for item in above(row.unit.path):
-            item.reports_on_time = (item.reports_on_time or 0) + row.on_time
-            item.reports_late = (item.reports_late or 0) + row.late
-            item.reports_missing = (item.reports_missing or 0) + row.missing
+            item.reports_on_time = (item.reports_on_time or 0) + counts[0]
+            item.reports_late = (item.reports_late or 0) + counts[1]
+            item.reports_missing = (item.reports_missing or 0) + counts[2]
             item.reports_adopted += row.adopted
-            for slot, state in row.cells:
-                position = ("on_time", "late", "missing").index(state) if state != "open" else None
-                if position is not None:
-                    item.report_months[f"{slot:%Y-%m}"][position] += 1
+            for month, (good, late, missing) in by_month.items():
+                cell = item.report_months[month]
+                cell[0] += good
+                cell[1] += late
+                cell[2] += missing
     for item in evidence.values():
         item.reports_link = url("reports:grid", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}", unit=item.unit.pk)
 
@@ -344,11 +359,11 @@ def _rectifications(evidence, above: Above, under: str, start, end, periods, tod
             {"closed": {"state": RectificationStatus.PASSED}, "overdue": {"state": "overdue"}},
         )
 
-    def period_of(day: datetime.date) -> int | None:
-        return next((index[period.code] for period in periods if day in period), None)
-
+    numbers: dict[datetime.date, int | None] = {}
     for path, source, issued_on, count, closed, overdue in rectification_counts(under, start, end, today):
-        number = period_of(issued_on)
+        if issued_on not in numbers:
+            numbers[issued_on] = next((index[p.code] for p in periods if issued_on in p), None)
+        number = numbers[issued_on]
         if number is None:
             continue
         for item in above(path):

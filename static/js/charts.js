@@ -74,7 +74,8 @@
       grid: { left: 8, right: 48, top: spec.series.length > 1 ? 48 : 32, bottom: 8, containLabel: true },
     };
     if (spec.series.length > 1 || spec.kind === "pie") {
-      option.legend = { top: spec.kind === "pie" ? "bottom" : 0, left: 0, type: "scroll" };
+      // Right of the legend: room for the toolbox's save button.
+      option.legend = { top: spec.kind === "pie" ? "bottom" : 0, left: 0, right: 40, type: "scroll" };
     }
     if (spec.kind === "pie") {
       var item = spec.series[0];

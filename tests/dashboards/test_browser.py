@@ -55,3 +55,28 @@ def test_office_overview_draws_its_charts(demo_server, browser, device, viewport
     page.wait_for_url("**/commitments/?**")
     expect(page.get_by_role("heading", name="公开承诺")).to_be_visible()
     context.close()
+
+
+def test_secretary_reads_its_to_dos_and_scorecard_on_a_phone(demo_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{demo_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("secretary")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{demo_server.url}/")
+    todos = page.locator("#todos")
+    expect(todos.locator(".badge", has_text="逾期").first).to_be_visible()
+    assert page.locator("#overview").count() == 0  # a secretary has its scorecard, not the township's
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "secretary-home-phone.png"), full_page=True)
+    page.get_by_role("link", name="工作记分卡").click()
+    expect(page.get_by_role("heading", name="柳山村第一党支部工作记分卡")).to_be_visible()
+    expect(page.locator("#chart-median canvas")).to_have_count(1)
+    expect(page.locator("#chart-trend canvas")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert errors == []
+    page.screenshot(path=str(SCREENSHOTS / "secretary-scorecard-phone.png"), full_page=True)
+    context.close()
