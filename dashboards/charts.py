@@ -58,145 +58,107 @@ def drill_link(unit, period) -> str:
     return reverse("dashboards:scorecard", args=[unit.pk])
 
 
-def overview_charts(ov) -> list[dict]:
-    charts = []
-    made = [row for row in ov.rows if row.commitments]
-    ranked = sorted(made, key=lambda row: -row.completion)
-    charts.append(
-        chart(
-            "completion",
-            "hbar",
-            _("Commitments completed, by branch"),
-            [row.unit.name for row in ranked],
-            [
-                {
-                    "name": _("Completed (%)"),
-                    "data": [percent(row.completion) for row in ranked],
-                    "links": [row.commitment_periods[0].links["done"] for row in ranked],
-                }
-            ],
-            is_percent=True,
-        )
+def one_series(key, kind, title, name, items, label, value, link, **options) -> dict:
+    """A chart of one series: a category, a value and a link for each of `items`."""
+    series = {"name": name, "data": [value(item) for item in items], "links": [link(item) for item in items]}
+    return chart(key, kind, title, [label(item) for item in items], [series], **options)
+
+
+def branch_bars(key, title, name, rows, value, link, **options) -> dict:
+    """Branches (or townships) ranked by a rate, best first, as bars across."""
+    ranked = sorted(rows, key=lambda row: -value(row))
+    return one_series(
+        key,
+        "hbar",
+        title,
+        name,
+        ranked,
+        lambda row: row.unit.name,
+        lambda row: percent(value(row)),
+        link,
+        is_percent=True,
+        **options,
     )
+
+
+def overview_charts(ov) -> list[dict]:
     totals = ov.total.commitment_totals
     figures = ov.total.commitment_periods[0]
-    charts.append(
-        chart(
-            "statuses",
-            "pie",
-            _("Commitments by status"),
-            [Status(status).label for status in COMMITMENT_FILTERS.values()],
-            [
-                {
-                    "name": _("Commitments"),
-                    "data": [totals[name] for name in COMMITMENT_FILTERS],
-                    "links": [figures.links[name] for name in COMMITMENT_FILTERS],
-                    "colours": [STATUS_COLOURS[name] for name in COMMITMENT_FILTERS],
-                }
-            ],
-        )
-    )
-    reporting = [row for row in ov.rows if row.reports_due]
-    by_rate = sorted(reporting, key=lambda row: -row.reports_rate)
-    charts.append(
-        chart(
-            "reports",
-            "hbar",
-            _("Reports on time, by branch"),
-            [row.unit.name for row in by_rate],
-            [
-                {
-                    "name": _("On time (%)"),
-                    "data": [percent(row.reports_rate) for row in by_rate],
-                    "links": [row.reports_link for row in by_rate],
-                }
-            ],
-            is_percent=True,
-        )
-    )
-    months = ov.months
+    statuses = {
+        "name": _("Commitments"),
+        "data": [totals[name] for name in COMMITMENT_FILTERS],
+        "links": [figures.links[name] for name in COMMITMENT_FILTERS],
+        "colours": [STATUS_COLOURS[name] for name in COMMITMENT_FILTERS],
+    }
+    labels = [Status(status).label for status in COMMITMENT_FILTERS.values()]
     grid = reverse("reports:grid")
-    charts.append(
-        chart(
-            "report-trend",
-            "line",
-            _("Reports on time, month by month"),
-            [month for month, _on_time, _due in months],
-            [
-                {
-                    "name": _("On time (%)"),
-                    "data": [percent(on_time_rate(on_time, due)) for _month, on_time, due in months],
-                    "links": [
-                        f"{grid}?{urlencode({'start': month, 'end': month, 'unit': ov.unit.pk})}"
-                        for month, _on_time, _due in months
-                    ],
-                }
-            ],
-            is_percent=True,
-        )
-    )
-    charts.append(_rectification_chart(ov))
-    evaluated = [row for row in ov.rows if row.satisfaction is not None]
-    by_satisfaction = sorted(evaluated, key=lambda row: -row.satisfaction)
     thresholds = ov.thresholds
     threshold = percent(float(next(iter(thresholds)))) if len(thresholds) == 1 else None
     campaign = reverse("reviews:campaign", args=[0]).removesuffix("0/")
-    charts.append(
-        chart(
-            "satisfaction",
-            "hbar",
-            _("Satisfaction of the masses, by branch"),
-            [row.unit.name for row in by_satisfaction],
-            [
-                {
-                    "name": _("Satisfied (%)"),
-                    "data": [percent(row.satisfaction) for row in by_satisfaction],
-                    "links": [f"{campaign}{row.evaluations[-1].campaign_id}/" for row in by_satisfaction],
-                }
-            ],
+    rounds = reverse("reviews:rounds")
+    visits = reverse("branches:visit_coverage")
+    return [
+        branch_bars(
+            "completion",
+            _("Commitments completed, by branch"),
+            _("Completed (%)"),
+            [row for row in ov.rows if row.commitments],
+            lambda row: row.completion,
+            lambda row: row.commitment_periods[0].links["done"],
+        ),
+        chart("statuses", "pie", _("Commitments by status"), labels, [statuses]),
+        branch_bars(
+            "reports",
+            _("Reports on time, by branch"),
+            _("On time (%)"),
+            [row for row in ov.rows if row.reports_due],
+            lambda row: row.reports_rate,
+            lambda row: row.reports_link,
+        ),
+        one_series(
+            "report-trend",
+            "line",
+            _("Reports on time, month by month"),
+            _("On time (%)"),
+            ov.months,
+            lambda month: month[0],
+            lambda month: percent(on_time_rate(month[1], month[2])),
+            lambda month: f"{grid}?{urlencode({'start': month[0], 'end': month[0], 'unit': ov.unit.pk})}",
             is_percent=True,
+        ),
+        _rectification_chart(ov),
+        branch_bars(
+            "satisfaction",
+            _("Satisfaction of the masses, by branch"),
+            _("Satisfied (%)"),
+            [row for row in ov.rows if row.satisfaction is not None],
+            lambda row: row.satisfaction,
+            lambda row: f"{campaign}{row.evaluations[-1].campaign_id}/",
             mark=threshold,
             mark_label=_("Pass mark %(value)s%%") % {"value": f"{threshold:g}"} if threshold else "",
-        )
-    )
-    reviewed = [row for row in ov.rows if row.coverage.sheets]
-    rounds = reverse("reviews:rounds")
-    charts.append(
-        chart(
+        ),
+        one_series(
             "coverage",
             "hbar",
             _("Leader-review sheets signed, by branch"),
-            [row.unit.name for row in reviewed],
-            [
-                {
-                    "name": _("Signed (%)"),
-                    "data": [percent(row.coverage.rate) for row in reviewed],
-                    "links": [
-                        reverse("reviews:round", args=[row.reviews[0].round_id]) if row.reviews else rounds
-                        for row in reviewed
-                    ],
-                }
-            ],
+            _("Signed (%)"),
+            [row for row in ov.rows if row.coverage.sheets],
+            lambda row: row.unit.name,
+            lambda row: percent(row.coverage.rate),
+            lambda row: reverse("reviews:round", args=[row.reviews[0].round_id]) if row.reviews else rounds,
             is_percent=True,
-        )
-    )
-    visits = reverse("branches:visit_coverage")
-    charts.append(
-        chart(
+        ),
+        one_series(
             "visits",
             "bar",
             _("Liaison visits, by leader"),
-            [leader for leader, _count in ov.visits],
-            [
-                {
-                    "name": _("Visits"),
-                    "data": [count for _leader, count in ov.visits],
-                    "links": [visits] * len(ov.visits),
-                }
-            ],
-        )
-    )
-    return charts
+            _("Visits"),
+            ov.visits,
+            lambda visit: visit[0],
+            lambda visit: visit[1],
+            lambda visit: visits,
+        ),
+    ]
 
 
 def _rectification_chart(ov) -> dict:
