@@ -74,9 +74,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+        parser.add_argument(
+            "--scale",
+            choices=["township", "county"],
+            default="township",
+            help="county: also the benchmark county of 500 branches (seed_county)",
+        )
 
     @transaction.atomic
-    def handle(self, *args, force: bool, **options):
+    def handle(self, *args, force: bool, scale: str, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: refusing to add demo accounts. Use --force if you mean it.")
         units = self._units()
@@ -91,6 +97,8 @@ class Command(BaseCommand):
         call_command("seed_creation", stdout=self.stdout)
         call_command("seed_liaison", stdout=self.stdout)
         call_command("seed_meetings", stdout=self.stdout)
+        if scale == "county":
+            call_command("seed_county", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"柳山镇 demo: {OrgUnit.objects.count()} units, {Member.objects.count()} members, "
