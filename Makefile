@@ -46,9 +46,10 @@ test: lint
 
 # The same suite on the embedded default (SQLite, tasks in-process), as `make run` uses it:
 # CI runs it after `make test` so that scoping is proved exact on both databases. The
-# browser tests (half its time) drive pages, not queries: `make test` has run them.
+# browser tests (half its time) drive pages, not queries: `make test` has run them. Two
+# processes (pytest-xdist), each with its own in-memory database and media folder.
 test-embedded: install
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -m "not browser"
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/pytest -q -m "not browser" -n 2
 
 # Refresh the catalogue after changing UI strings (needs gettext's xgettext).
 messages: install

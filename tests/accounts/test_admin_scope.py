@@ -32,6 +32,7 @@ from inspections.models import (
     Rectification,
     RectificationNotice,
 )
+from reports.models import Report
 from reviews.models import Campaign, ReviewRound
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
@@ -88,6 +89,16 @@ def elsewhere(db):
             deadline=day,
         ),
         Circular.objects.create(township=township, group=group, month=day, title="通报", body="正文"),
+        Report.objects.create(
+            unit=branch,
+            title="青石村信息",
+            authors="孙立新",
+            category="news",
+            body="正文",
+            status="submitted",
+            submitted_at=datetime.datetime(2026, 9, 30, 9, tzinfo=datetime.UTC),
+            slot=day,
+        ),
         review_round,
         Campaign.objects.create(
             unit=township, period="2026H2", title="青石镇群众评议", opens_on=day, closes_on=day
