@@ -1,24 +1,73 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrgUnit, User
+from accounts.models import Level, OrgUnit, User
 from branches.models import LeadingGroupMember, LiaisonPoint, Member, Position, ResponsibilityKind
 from branches.selectors import liaison_leaders
 
+# A unit select renders its whole list up to this many units; beyond (a county office's 500
+# branches) it renders the committees and the chosen unit, and is searched on the server.
+LISTED_UNITS = 50
+
+
+class UnitSearchSelect(forms.Select):
+    """A select of units whose options never grow with the county: a longer scope renders only
+    the committees and the chosen unit, and carries `data-search`, the address where
+    static/js/searchable.js fetches a page of matches as the user types (branches:unit_search,
+    over the same named scope; the field still refuses a unit outside its own queryset)."""
+
+    def __init__(self, scope: str, attrs=None):
+        super().__init__(attrs)
+        self.scope = scope
+
+    def get_context(self, name, value, attrs):
+        field = self.choices.field
+        units = list(field.queryset[: LISTED_UNITS + 1])
+        if len(units) > LISTED_UNITS:
+            chosen = [pk for pk in self.format_value(value) if pk.isdigit()]
+            units = field.queryset.filter(Q(level=Level.COMMITTEE) | Q(pk__in=chosen))[:LISTED_UNITS]
+            search = f"{reverse('branches:unit_search')}?{urlencode({'scope': self.scope})}"
+            attrs = {**(attrs or {}), "data-search": search}
+        iterator, blank = self.choices, [("", field.empty_label)] if field.empty_label is not None else []
+        self.choices = blank + [(unit.pk, field.label_from_instance(unit)) for unit in units]
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = iterator
+
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit among the ones of `search`, a scope of OrgUnit's queryset (see UNIT_SCOPES)."""
+
+    def __init__(self, *args, search: str = "visible", **kwargs):
+        kwargs.setdefault("widget", UnitSearchSelect(search))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: OrgUnit) -> str:
         return f"{'　' * obj.depth}{obj.name}（{obj.code}）"
+
+
+class WritableUnitField(UnitChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, search="writable", **kwargs)
+
+
+class KeptUnitField(UnitChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, search="kept", **kwargs)
 
 
 class OrgUnitForm(forms.ModelForm):
     class Meta:
         model = OrgUnit
         fields = ["parent", "code", "name", "level", "kind"]
-        field_classes = {"parent": UnitChoiceField}
+        field_classes = {"parent": WritableUnitField}
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,7 +83,7 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = ["unit", "name", "gender", "position", "phone", "joined_on", "user"]
-        field_classes = {"unit": UnitChoiceField}
+        field_classes = {"unit": KeptUnitField}
         widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, actor: User, **kwargs):

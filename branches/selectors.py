@@ -2,11 +2,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Length, Replace
 from django.utils.translation import gettext as _
 
 from accounts.models import OrgUnit, Role, RoleAssignment, User, normalise_code
-from branches.models import LiaisonPoint, Member, Position, Responsibility, ResponsibilityKind
+from branches.models import (
+    MAX_LIAISON_POINTS,
+    LiaisonPoint,
+    Member,
+    Position,
+    Responsibility,
+    ResponsibilityKind,
+)
 from core.jobs import JobError
 
 
@@ -16,6 +37,20 @@ def _secretary_name():
     )
 
 
+# The scopes a unit select may search, each a named question of OrgUnit's queryset.
+UNIT_SCOPES = {"visible": "visible_to", "kept": "kept_by", "writable": "writable_by"}
+SEARCH_PAGE = 20
+
+
+def unit_search(user, scope: str, text: str) -> list[OrgUnit]:
+    """A page of the units of `scope` whose name or code contains `text`, in tree order (one
+    more than SEARCH_PAGE, to tell whether there are more)."""
+    units = getattr(OrgUnit.objects, UNIT_SCOPES[scope])(user)
+    if text:
+        units = units.filter(Q(name__icontains=text) | Q(code__icontains=text))
+    return list(units.order_by("path")[: SEARCH_PAGE + 1])
+
+
 def unit_tree(user) -> QuerySet[OrgUnit]:
     """Every unit the user may see, in tree order, with its secretary and member count."""
     return (
@@ -23,6 +58,24 @@ def unit_tree(user) -> QuerySet[OrgUnit]:
         .annotate(member_count=Count("members"), secretary_name=_secretary_name())
         .order_by("path")
     )
+
+
+TREE_ROWS = 150
+DEPTH = Length("path") - Length(Replace("path", Value("/"), Value(""))) - 2
+
+
+def tree_page(user, root: OrgUnit | None = None) -> tuple[list[OrgUnit], bool]:
+    """The tree the organisation page shows: the units the user may see (under `root` when
+    given), whole if there are at most TREE_ROWS, else only its top two levels, each unit of
+    the second with `has_children` so that the page drills down to it. True when folded."""
+    units = unit_tree(user)
+    if root is not None:
+        units = units.filter(path__under=root.path)
+    if units.count() <= TREE_ROWS:
+        return list(units), False
+    top = root.depth if root else units.aggregate(top=Min(DEPTH))["top"]
+    shown = units.alias(depth=DEPTH).filter(depth__lte=top + 1)
+    return list(shown.annotate(has_children=Exists(OrgUnit.objects.filter(parent=OuterRef("pk"))))), True
 
 
 POSITION_RANK = Case(
@@ -81,20 +134,53 @@ def liaison_leaders(user) -> QuerySet[User]:
 
 
 def leaders_in_scope(user) -> QuerySet[User]:
-    """Leaders holding their role on the units `user` manages, with their active liaison points."""
+    """Leaders holding their role on the units `user` manages, each with `active_points`, its
+    number of active liaison points: those with none or more than allowed first, then by name.
+
+    Their points themselves are fetched only for the leaders shown (`with_current_points`).
+    """
     leader_ids = RoleAssignment.objects.filter(role=Role.LEADER).on_units_managed_by(user).values("user_id")
-    active = Q(liaison_points__ended_on__isnull=True)
+    counted = (
+        LiaisonPoint.objects.active()
+        .filter(leader=OuterRef("pk"))
+        .order_by()
+        .values("leader")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    flagged = Q(active_points=0) | Q(active_points__gt=MAX_LIAISON_POINTS)
     return (
         User.objects.filter(pk__in=leader_ids)
-        .annotate(active_points=Count("liaison_points", filter=active))
-        .prefetch_related(
-            Prefetch(
-                "liaison_points",
-                queryset=LiaisonPoint.objects.active().select_related("branch").order_by("branch__path"),
-                to_attr="current_points",
-            )
-        )
-        .order_by("username")
+        .annotate(active_points=Coalesce(Subquery(counted), 0))
+        .annotate(flagged=Case(When(flagged, then=Value(0)), default=Value(1)))
+        .order_by("flagged", "username")
+    )
+
+
+def with_current_points(leaders: list[User], user) -> list[User]:
+    """Each leader's active points as `current_points`, in tree order, in one query; each point's
+    `may_end` says whether `user` may end it."""
+    writable = LiaisonPoint.objects.writable_by(user).filter(pk=OuterRef("pk"))
+    points = (
+        LiaisonPoint.objects.active()
+        .select_related("branch")
+        .annotate(may_end=Exists(writable))
+        .order_by("branch__path")
+    )
+    prefetch_related_objects(leaders, Prefetch("liaison_points", queryset=points, to_attr="current_points"))
+    return leaders
+
+
+def points_of_other_leaders(user) -> QuerySet[LiaisonPoint]:
+    """Active points `user` may end whose leader is not among `leaders_in_scope`: a leader's own
+    points, or those a leader from above holds in the units `user` manages."""
+    leader_ids = RoleAssignment.objects.filter(role=Role.LEADER).on_units_managed_by(user).values("user_id")
+    return (
+        LiaisonPoint.objects.writable_by(user)
+        .active()
+        .exclude(leader__in=leader_ids)
+        .select_related("leader", "branch")
+        .order_by("leader__username", "branch__path")
     )
 
 

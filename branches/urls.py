@@ -7,6 +7,7 @@ app_name = "branches"
 urlpatterns = [
     path("units/", views.tree, name="tree"),
     path("units/new/", views.unit_create, name="unit_create"),
+    path("units/search/", views.unit_search_view, name="unit_search"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/responsibilities/", views.unit_responsibilities_edit, name="unit_responsibilities"),

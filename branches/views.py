@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,12 +22,18 @@ from branches.forms import (
 )
 from branches.models import LeadingGroupMember, LiaisonPoint, Member, Responsibility
 from branches.selectors import (
+    SEARCH_PAGE,
+    UNIT_SCOPES,
     leaders_in_scope,
     liaison_leaders,
+    points_of_other_leaders,
+    tree_page,
     unit_members,
     unit_responsibilities,
+    unit_search,
     unit_secretary,
     unit_tree,
+    with_current_points,
 )
 from branches.services import (
     leading_group_set,
@@ -40,15 +47,36 @@ from core.history import history_rows
 from core.panels import unit_panels
 
 MEMBERS_PER_PAGE = 50
+LEADERS_PER_PAGE = 50
 
 
 @login_required
 def tree(request):
-    return render(
-        request,
-        "branches/tree.html",
-        {"units": unit_tree(request.user), "can_edit": OrgUnit.objects.writable_by(request.user).exists()},
-    )
+    """The organisation, from the user's top or from `?unit=` down; a county folds to two levels."""
+    root = None
+    if "unit" in request.GET:
+        if not request.GET["unit"].isdigit():
+            raise Http404
+        root = get_for_user(OrgUnit, request.user, request.GET["unit"])
+    units, folded = tree_page(request.user, root)
+    context = {
+        "units": units,
+        "root": root,
+        "folded": folded,
+        "can_edit": OrgUnit.objects.writable_by(request.user).exists(),
+    }
+    return render(request, "branches/tree.html", context)
+
+
+@login_required
+def unit_search_view(request):
+    """A page of units matching `q` in the named scope, for the searchable unit selects."""
+    scope = request.GET.get("scope", "visible")
+    if scope not in UNIT_SCOPES:
+        raise Http404
+    units = unit_search(request.user, scope, request.GET.get("q", "").strip()[:50])
+    results = [{"value": unit.pk, "text": f"{unit.name}（{unit.code}）"} for unit in units[:SEARCH_PAGE]]
+    return JsonResponse({"results": results, "more": len(units) > SEARCH_PAGE})
 
 
 @login_required
@@ -209,6 +237,8 @@ def member_history(request, pk: int):
 
 @login_required
 def liaison_list(request):
+    """The office's leaders with their liaison branches, a page at a time, each point once;
+    a leader's own points; the form adding one."""
     user = request.user
     require(liaison_leaders(user))
     form = LiaisonPointForm(request.POST or None, actor=user)
@@ -220,15 +250,11 @@ def liaison_list(request):
         else:
             messages.success(request, _("Liaison point added."))
             return redirect("branches:liaison_list")
-    manages = OrgUnit.objects.writable_by(user).exists()
-    context = {
-        "form": form,
-        "leaders": leaders_in_scope(user) if manages else None,
-        "points": LiaisonPoint.objects.writable_by(user)
-        .active()
-        .select_related("leader", "branch")
-        .order_by("leader__username", "branch__path"),
-    }
+    page = None
+    if OrgUnit.objects.writable_by(user).exists():
+        page = Paginator(leaders_in_scope(user), LEADERS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = with_current_points(list(page.object_list), user)
+    context = {"form": form, "page": page, "points": points_of_other_leaders(user)[:LEADERS_PER_PAGE]}
     return render(request, "branches/liaison_list.html", context)
 
 

@@ -18,7 +18,7 @@ from core.models import Attachment
 from reports.exports import circular_docx, circular_rows, months_label, parse_months, report_docx
 from reports.forms import MonthsForm, ReportFilterForm, ReportForm, ReviewForm, reporting_branches
 from reports.models import Report, ReportStatus
-from reports.selectors import reporting_units, slot_grid
+from reports.selectors import grid_rows, reporting_units, slot_grid
 from reports.services import report_review, report_save, report_submit
 from reports.slots import month_slots
 
@@ -164,21 +164,44 @@ def _months(request):
 
 @login_required
 def slot_grid_view(request):
-    """Branches × the 15th and 30th: who reported on time, late, or not at all."""
+    """Branches × the 15th and 30th: who reported on time, late, or not at all.
+
+    It opens at the user's level: a county office sees its townships, each adding up its
+    branches and opening the same grid for that township; a township office sees its branches.
+    """
     form, first, last, unit = _months(request)
-    slots, rows = circular_rows(request.user, first, last, unit)
-    context = {"form": form, "slots": slots, "rows": rows, "label": months_label(first, last)}
+    slots, rows = grid_rows(request.user, first, last, unit=unit)
+    context = {
+        "form": form,
+        "slots": slots,
+        "rows": rows,
+        "label": months_label(first, last),
+        "unit": unit,
+        "up": _up(request.user, unit),
+        "drills": any(row.drill for row in rows),
+    }
     return render(request, "reports/grid.html", context)
+
+
+def _up(user, unit):
+    """The unit above the one chosen, when the user reads it: where the page goes back to."""
+    if unit is None or unit.parent_id is None:
+        return None
+    return OrgUnit.objects.visible_to(user).filter(pk=unit.parent_id).first()
 
 
 @login_required
 def circular(request):
-    """信息报送情况通报: the page, its Word file (?format=docx) and its workbook (POST)."""
+    """信息报送情况通报: the page, its Word file (?format=docx) and its workbook (POST).
+
+    The Word file and the workbook list every branch; the page opens at the user's level,
+    as the grid does (a county office sees its townships).
+    """
     require(OrgUnit.objects.visible_to(request.user))
     form, first, last, unit = _months(request)
-    slots, rows = circular_rows(request.user, first, last, unit)
     scope_name = unit.name if unit else _scope_name(request.user)
     if request.GET.get("format") == "docx":
+        _slots, rows = circular_rows(request.user, first, last, unit)
         return download(
             circular_docx(scope_name, first, last, rows),
             f"信息报送情况通报（{months_label(first, last)}）.docx",
@@ -198,12 +221,16 @@ def circular(request):
         )
         job_run(job.pk)  # one row per branch: small enough to build while the user waits
         return redirect("core:job_detail", pk=job.pk)
+    slots, rows = grid_rows(request.user, first, last, unit=unit)
     context = {
         "form": form,
         "rows": rows,
         "slots": slots,
         "label": months_label(first, last),
         "scope_name": scope_name,
+        "unit": unit,
+        "up": _up(request.user, unit),
+        "drills": any(row.drill for row in rows),
     }
     return render(request, "reports/circular.html", context)
 
