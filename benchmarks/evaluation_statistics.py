@@ -2,8 +2,9 @@
 tallies and online votes (300,000), written as 附件六 群众评议情况统计表; and the review round's
 coverage page over the same 500 branches.
 
-The export runs in a fresh process so that its peak memory (max RSS) is its own.
-Use a scratch database:
+The export, and the floor (the same rows from the same query, written by plain openpyxl
+write-only mode into one sheet without styles), run in fresh processes (`_measure`), so that
+time and peak memory are their own. Use a scratch database:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cxzy_bench .venv/bin/python benchmarks/evaluation_statistics.py
 """
 
@@ -11,10 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import os
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from benchmarks._measure import compare, summary, timed  # noqa: E402
+
 BRANCHES = int(os.environ.get("BRANCHES", "500"))
 MEMBERS = int(os.environ.get("MEMBERS", "30"))  # per branch
 VOTES = int(os.environ.get("VOTES", "20"))  # online votes per member
@@ -89,20 +89,32 @@ def setup() -> None:
     )
 
 
-def measure() -> dict:
+def measure(mode: str) -> None:
     import django
 
     django.setup()
+    from openpyxl import Workbook
+
     from accounts.models import OrgUnit, User
     from core.periods import Period
-    from reviews.exports import write_statistics
+    from reviews.exports import _rows, statistics_queryset, write_statistics
 
-    office = User.objects.get(username="office")
-    started = time.perf_counter()
-    size = len(write_statistics(office, OrgUnit.objects.get(code="LS"), Period.parse(PERIOD)))
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1), "bytes": size}
+    office, unit, period = (
+        User.objects.get(username="office"),
+        OrgUnit.objects.get(code="LS"),
+        Period.parse(PERIOD),
+    )
+
+    def floor() -> int:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in _rows(statistics_queryset(office, unit, period)):
+            sheet.append(list(row.values()))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return len(buffer.getvalue())
+
+    timed(lambda: len(write_statistics(office, unit, period)) if mode == "ours" else floor())
 
 
 def coverage_seconds() -> tuple[float, int]:
@@ -127,21 +139,19 @@ def coverage_seconds() -> tuple[float, int]:
 
 def main() -> None:
     if len(sys.argv) > 1:
-        print(json.dumps(measure()))
+        measure(sys.argv[1])
         return
     import django
 
     django.setup()
     setup()
-    output = subprocess.run([sys.executable, __file__, "export"], capture_output=True, text=True, check=True)
-    export = json.loads(output.stdout.strip().splitlines()[-1])
-    seconds, queries = coverage_seconds()
     subjects = BRANCHES * (MEMBERS + 1)
-    print(
-        f"附件六 of {subjects} subjects ({BRANCHES * MEMBERS * VOTES} online votes): {export['seconds']} s, "
-        f"{export['peak_mb']} MB peak, {export['bytes'] // 1024} KB; "
-        f"review coverage page of {BRANCHES + 12} branches: {seconds} s in {queries} queries"
+    label = (
+        f"附件六 of {subjects} subjects ({BRANCHES * MEMBERS * VOTES} online votes) in {BRANCHES + 1} sheets"
     )
+    print(summary(label, compare(__file__)), flush=True)
+    seconds, queries = coverage_seconds()
+    print(f"review coverage page of {BRANCHES + 12} branches: {seconds} s in {queries} queries")
 
 
 if __name__ == "__main__":

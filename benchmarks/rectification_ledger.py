@@ -1,8 +1,9 @@
 """Export a county's half-year of rectifications (20,000, each replied, half re-checked) as the
 整改台账, and draw the monthly coverage grid of 500 branches.
 
-The export runs in a fresh process so that its peak memory (max RSS) is its own.
-Use a scratch database:
+The export, and the floor (the same rows from the same query, written by plain openpyxl
+write-only mode into one sheet without styles), run in fresh processes (`_measure`), so that
+time and peak memory are their own. Use a scratch database:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cxzy_bench .venv/bin/python benchmarks/rectification_ledger.py
 """
 
@@ -10,10 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
 import os
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from benchmarks._measure import compare, summary, timed  # noqa: E402
+
 ROWS = int(os.environ.get("ROWS", "20000"))
 BRANCHES = int(os.environ.get("BRANCHES", "500"))
 PERIOD = "2025H2"
@@ -116,20 +116,32 @@ def setup() -> None:
     )
 
 
-def measure() -> dict:
+def measure(mode: str) -> None:
     import django
 
     django.setup()
+    from openpyxl import Workbook
+
     from accounts.models import OrgUnit, User
     from core.periods import Period
-    from inspections.exports import write_ledger
+    from inspections.exports import _rows, ledger_queryset, write_ledger
 
-    office = User.objects.get(username="office")
-    started = time.perf_counter()
-    size = len(write_ledger(office, OrgUnit.objects.get(code="LS"), Period.parse(PERIOD)))
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1), "bytes": size}
+    office, unit, period = (
+        User.objects.get(username="office"),
+        OrgUnit.objects.get(code="LS"),
+        Period.parse(PERIOD),
+    )
+
+    def floor() -> int:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        for row in _rows(ledger_queryset(office, unit, period)):
+            sheet.append(list(row.values()))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return len(buffer.getvalue())
+
+    timed(lambda: len(write_ledger(office, unit, period)) if mode == "ours" else floor())
 
 
 def grid_seconds() -> tuple[float, int, int]:
@@ -148,19 +160,15 @@ def grid_seconds() -> tuple[float, int, int]:
 
 def main() -> None:
     if len(sys.argv) > 1:
-        print(json.dumps(measure()))
+        measure(sys.argv[1])
         return
     import django
 
     django.setup()
     setup()
-    output = subprocess.run([sys.executable, __file__, "export"], capture_output=True, text=True, check=True)
-    export = json.loads(output.stdout.strip().splitlines()[-1])
+    print(summary(f"整改台账 of {ROWS} rectifications in 1 sheet", compare(__file__)), flush=True)
     seconds, queries, rows = grid_seconds()
-    print(
-        f"整改台账 of {ROWS} rectifications: {export['seconds']} s, {export['peak_mb']} MB peak, "
-        f"{export['bytes'] // 1024} KB; coverage grid of {rows} branches × 12 months: {seconds} s in {queries} queries"
-    )
+    print(f"coverage grid of {rows} branches × 12 months: {seconds} s in {queries} queries")
 
 
 if __name__ == "__main__":

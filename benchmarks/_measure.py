@@ -1,0 +1,65 @@
+"""Time an export against its floor in fresh processes, with each process's own peak memory.
+
+Each measurement runs `python SCRIPT ARGS...` under `/usr/bin/time` (Debian package `time`),
+which reads the child's peak resident size as the child exits. Read in the child, or through
+RUSAGE_CHILDREN from the process that has loaded Django and the data, it would include that
+parent's size at fork (STACK.md). The modes alternate over ROUNDS rounds, so that a busy spell
+of a shared machine falls on each alike, and the medians are reported: the wall time of the
+export alone (Django's start-up excluded), its CPU time, and the peak memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
+
+
+def timed(write: Callable[[], int]) -> None:
+    """In the child: run `write` (which returns the file's size) and print what it took as JSON."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    size = write()
+    seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "bytes": size}))
+
+
+def run_once(script: str, *args: str) -> dict:
+    with tempfile.NamedTemporaryFile("r") as peak:
+        output = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", peak.name, sys.executable, script, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        peak_kb = int(peak.read().split()[-1])
+    return json.loads(output.strip().splitlines()[-1]) | {"peak_mb": peak_kb / 1024}
+
+
+def compare(script: str, *args: str, modes=("floor", "ours"), rounds: int = ROUNDS) -> dict[str, dict]:
+    """The median of each figure per mode, the modes run as `script MODE ARGS...` in turn."""
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
+    for _round in range(rounds):
+        for mode in modes:
+            runs[mode].append(run_once(script, mode, *args))
+    return {
+        mode: {key: statistics.median(run[key] for run in results) for key in results[0]}
+        for mode, results in runs.items()
+    }
+
+
+def summary(label: str, results: dict[str, dict]) -> str:
+    ours, floor = results["ours"], results["floor"]
+    return (
+        f"{label}: ours {ours['seconds']:.2f} s (CPU {ours['cpu_seconds']:.2f} s), "
+        f"{ours['peak_mb']:.0f} MB peak, {ours['bytes'] // 1024} KB; "
+        f"plain write-only floor {floor['seconds']:.2f} s (CPU {floor['cpu_seconds']:.2f} s), "
+        f"{floor['peak_mb']:.0f} MB peak; ratio {ours['seconds'] / floor['seconds']:.2f}x "
+        f"(CPU {ours['cpu_seconds'] / floor['cpu_seconds']:.2f}x), medians of {ROUNDS} interleaved rounds"
+    )
