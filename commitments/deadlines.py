@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef
-from django.db.models.lookups import StartsWith
+from django.db.models import Count, Exists, F, OuterRef
+from django.db.models.functions import Length, Substr
+from django.db.models.lookups import Exact
 from django.urls import reverse
 
 from accounts.models import Level, OrgUnit
@@ -20,9 +21,15 @@ def _closed(period, path) -> Exists:
     """A lock of `period` on the unit at `path` or on a unit above it.
 
     One anti-join with the lock table, however many locks there are (not one condition
-    per lock, which every row of the scan would be tested against).
+    per lock, which every row of the scan would be tested against). The path's head is
+    compared with the lock's path: a LIKE on an escaped column (three REPLACEs per pair of
+    a letter and a lock) cost the county's board 240 ms of its 300; and it is exact on
+    SQLite too, whose LIKE ignores case.
     """
-    return Exists(PeriodLock.objects.filter(period=period).filter(StartsWith(path, F("unit__path"))))
+    lock_path = F("unit__path")
+    return Exists(
+        PeriodLock.objects.filter(period=period).filter(Exact(Substr(path, 1, Length(lock_path)), lock_path))
+    )
 
 
 def _last_half_year(today: datetime.date) -> Period:
@@ -30,7 +37,7 @@ def _last_half_year(today: datetime.date) -> Period:
     return Period(current.year, 1) if current.half == 2 else Period(current.year - 1, 2)
 
 
-def commitment_deadlines(today: datetime.date, units, until: datetime.date):
+def _open_commitments(today: datetime.date, units, until: datetime.date):
     # Bounded on both sides (the partial index on open commitments' deadlines serves it):
     # overdue ones are chased back to the start of the last half-year. Its ledger is filed
     # by then and the office closes it; what an older period left open is the office's to
@@ -44,7 +51,21 @@ def commitment_deadlines(today: datetime.date, units, until: datetime.date):
     if units is not None:
         open_items = open_items.filter(letter__unit__in=units)
     # Once the office has closed a period, what is left open is its call (未完成), not a reminder's.
-    open_items = open_items.exclude(_closed(OuterRef("letter__period"), OuterRef("letter__unit__path")))
+    return open_items.exclude(_closed(OuterRef("letter__period"), OuterRef("letter__unit__path")))
+
+
+def commitment_counts(today: datetime.date, units, until: datetime.date):
+    """What commitment_deadlines yields, counted per unit and due date (the office's board)."""
+    return (
+        _open_commitments(today, units, until)
+        .values_list("letter__unit_id", "deadline")
+        .annotate(number=Count("pk"))
+        .order_by()
+    )
+
+
+def commitment_deadlines(today: datetime.date, units, until: datetime.date):
+    open_items = _open_commitments(today, units, until)
     # Fetched at once: through a server-side cursor PostgreSQL plans for the first rows and
     # the whole scan takes four times as long.
     open_items = open_items.values_list(
@@ -52,11 +73,13 @@ def commitment_deadlines(today: datetime.date, units, until: datetime.date):
     )
     # A commitment's page is /commitments/<pk>/: built once, not reversed 100,000 times.
     detail = reverse("commitments:detail", args=[0]).removesuffix("0/")
+    dates: dict[datetime.date, str] = {}  # a few hundred due dates among 100,000 commitments
     for pk, content, deadline, unit_id, member_user, member_name in open_items:
+        day = dates.get(deadline) or dates.setdefault(deadline, short_date(deadline))
         yield Deadline(
             key=f"commitment:{pk}",
             kind="承诺事项",
-            title=f"承诺事项「{content[:30]}」完成时限 {short_date(deadline)}",
+            title=f"承诺事项「{content[:30]}」完成时限 {day}",
             due=deadline,
             unit_id=unit_id,
             link=f"{detail}{pk}/",
@@ -85,5 +108,5 @@ def ledger_filing_deadlines(today: datetime.date, units, until: datetime.date):
         )
 
 
-register_source("commitments", commitment_deadlines)
+register_source("commitments", commitment_deadlines, count=commitment_counts)
 register_source("ledger-filing", ledger_filing_deadlines)

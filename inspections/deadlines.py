@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,17 +30,27 @@ def circular_read_key(circular_id: int, unit_id: int) -> str:
     return f"circular-read:{circular_id}:{unit_id}"
 
 
-def rectification_deadlines(today: datetime.date, units, until: datetime.date):
-    """Rectifications the branch (or the member) owes: open or sent back, not those replied
-    and waiting for the re-check. A new deadline after a send-back is a new deadline (key)."""
+def _owed_rectifications(today: datetime.date, units, until: datetime.date):
     owed = Rectification.objects.order_by().filter(
         status__in=[RectificationStatus.OPEN, RectificationStatus.RETURNED],
         deadline__gte=today - RECTIFICATIONS_CHASED,
         deadline__lte=until,
     )
-    if units is not None:
-        owed = owed.filter(unit__in=units)
-    rows = owed.values_list("pk", "problem", "deadline", "unit_id", "member__user_id", "member__name")
+    return owed if units is None else owed.filter(unit__in=units)
+
+
+def rectification_counts(today: datetime.date, units, until: datetime.date):
+    """What rectification_deadlines yields, counted per unit and deadline (the office's board)."""
+    owed = _owed_rectifications(today, units, until)
+    return owed.values_list("unit_id", "deadline").annotate(number=Count("pk")).order_by()
+
+
+def rectification_deadlines(today: datetime.date, units, until: datetime.date):
+    """Rectifications the branch (or the member) owes: open or sent back, not those replied
+    and waiting for the re-check. A new deadline after a send-back is a new deadline (key)."""
+    rows = _owed_rectifications(today, units, until).values_list(
+        "pk", "problem", "deadline", "unit_id", "member__user_id", "member__name"
+    )
     # A rectification's page is /rectifications/<pk>/: built once, not reversed per row.
     detail = reverse("inspections:rectification", args=[0]).removesuffix("0/")
     for pk, problem, deadline, unit_id, member_user, member_name in rows:
@@ -89,5 +100,5 @@ def unread_circular_deadlines(today: datetime.date, units, until: datetime.date)
         )
 
 
-register_source("rectifications", rectification_deadlines)
+register_source("rectifications", rectification_deadlines, count=rectification_counts)
 register_source("circular-reads", unread_circular_deadlines)

@@ -37,8 +37,12 @@ def owed(units, personas):
     }
 
 
-def test_board_items_link_and_name_the_member_once(client_for, owed):
-    page = client_for("office").get(reverse("core:board")).content.decode()
+def _unit_page(client, unit) -> str:
+    return client.get(reverse("core:board"), {"unit": unit.pk}).content.decode()
+
+
+def test_board_items_link_and_name_the_member_once(client_for, units, owed):
+    page = _unit_page(client_for("office"), units["LS0101"])
     item = next(li for li in page.split("<li") if "走访困难群众" in li)
     link = reverse("commitments:detail", args=[owed["member"].pk])
     assert f'href="{link}"' in item and owed["member"].letter.member.name in item
@@ -54,6 +58,28 @@ def test_board_flags_a_branch_without_secretary_before_the_click(client_for, uni
     assert "disabled" in branch and "没有书记账号" in branch
     assert reverse("core:board_remind", args=[units["LS0102"].pk]) not in branch
     assert reverse("core:board_remind", args=[units["LS0101"].pk]) in page
+
+
+def test_board_row_shows_the_most_overdue_items_and_links_to_the_rest(client_for, units, owed):
+    page = client_for("office").get(reverse("core:board")).content.decode()
+    branch = page.split(f"<strong>{units['LS0101'].name}</strong>")[1].split("</details>")[0]
+    shown = branch.count('class="board-item"')
+    assert 0 < shown <= 5
+    unit_page = _unit_page(client_for("office"), units["LS0101"])
+    if unit_page.count('class="board-item"') > shown:
+        assert f"?unit={units['LS0101'].pk}" in branch  # the rest on the branch's own page
+
+
+def test_remind_now_from_a_branch_page_goes_back_to_it(client_for, units, owed):
+    url = reverse("core:board") + f"?unit={units['LS0101'].pk}"
+    response = client_for("office").post(
+        reverse("core:board_remind", args=[units["LS0101"].pk]), {"next": url}
+    )
+    assert response["Location"] == url
+    away = client_for("office").post(
+        reverse("core:board_remind", args=[units["LS0101"].pk]), {"next": "https://example.com/"}
+    )
+    assert away["Location"] == reverse("core:board")
 
 
 def test_remind_now_sends_what_the_board_shows(client_for, units, owed):

@@ -101,25 +101,37 @@ class TestBoard:
         today = timezone.localdate()
         soon = _commit(units["LS0101"], "2026H2", today + datetime.timedelta(days=3), "一周内到期")
         later = _commit(units["LS0101"], "2026H2", today + datetime.timedelta(days=20), "二十天后到期")
+        client = client_for("office")
         with (
             mock.patch.object(reminders, "plan", side_effect=AssertionError("the board ran the scan")),
             CaptureQueriesContext(connection) as queries,
         ):
-            response = client_for("office").get(reverse("core:board"))
-        shown = {d.key for _unit, deadlines in response.context["rows"] for d in deadlines}
+            board = client.get(reverse("core:board"))
+            branch = client.get(reverse("core:board"), {"unit": units["LS0101"].pk})
+        shown = {d.key for d in branch.context["page"]}
         assert f"commitment:{soon.pk}" in shown and f"commitment:{later.pk}" not in shown
-        # The horizon is in the query, not a filter over a month of deadlines fetched.
-        sql = _commitment_sql(queries)
-        assert str(today + datetime.timedelta(days=7)) in sql
-        assert str(today + reminders.REMIND_AHEAD) not in sql
+        assert any(row.pk == units["LS0101"].pk and row.items for row in board.context["rows"])
+        # The horizon is in the queries (the board's count, its rows' items, the branch's
+        # page), not a filter over a month of deadlines fetched.
+        commitment_sql = [q["sql"] for q in queries if 'FROM "commitments_commitment"' in q["sql"]]
+        assert len(commitment_sql) == 3
+        for sql in commitment_sql:
+            assert str(today + datetime.timedelta(days=7)) in sql
+            assert str(today + reminders.REMIND_AHEAD) not in sql
 
     def test_board_shows_what_was_just_filed_at_once(self, client_for, units):
         today = timezone.localdate()
         soon = _commit(units["LS0101"], "2026H2", today + datetime.timedelta(days=3), "刚完成的承诺")
         client = client_for("office")
-        assert "刚完成的承诺" in client.get(reverse("core:board")).content.decode()
+        url = reverse("core:board") + f"?unit={units['LS0101'].pk}"
+        before = client.get(reverse("core:board")).context["rows"]
+        assert "刚完成的承诺" in client.get(url).content.decode()
         Commitment.objects.filter(pk=soon.pk).update(percent=100)
-        assert "刚完成的承诺" not in client.get(reverse("core:board")).content.decode()
+        assert "刚完成的承诺" not in client.get(url).content.decode()
+        after = client.get(reverse("core:board")).context["rows"]
+        branch = units["LS0101"].pk
+        counted = {row.pk: row.items for row in before}[branch]
+        assert {row.pk: row.items for row in after}.get(branch, 0) == counted - 1
 
     def test_board_queries_do_not_grow_with_branches_and_marks_the_reminded(
         self, client_for, units, django_assert_max_num_queries
@@ -129,13 +141,12 @@ class TestBoard:
             _commit(units[code], "2026H2", today + datetime.timedelta(days=2), f"{code}的承诺")
         client = client_for("office")
         client.post(reverse("core:board_remind", args=[units["LS0101"].pk]))
-        # Session, user, roles, 4 navigation answers, the sources, the marks and the
-        # secretary accounts (to flag branches nobody can be reminded in): none per branch.
-        # One query per deadline source (nine of them: commitments, ledger filing, report
-        # days, rectifications, unread circulars, review rounds, evaluation filing and close,
-        # creation rounds). +1: liaison visits' follow-ups; +2: joint meeting decisions and period
-        # summaries (these ask only while a half-year's filing day is within the board's window).
-        with django_assert_max_num_queries(24):
+        # Session, user, roles, 4 navigation answers, the marks and the secretary accounts
+        # (to flag branches nobody can be reminded in): none per branch. One query per
+        # deadline source to count (twelve of them at most, some asking only while a filing
+        # day is within the board's window), then one per source that counts in the
+        # database (commitments, rectifications) for the items of the page's rows.
+        with django_assert_max_num_queries(32):
             response = client.get(reverse("core:board"))
         assert response.context["reminded"] == {units["LS0101"].pk}
         assert Notification.objects.filter(key=f"manual:{units['LS0101'].pk}:{today}").exists()

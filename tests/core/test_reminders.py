@@ -339,7 +339,7 @@ class TestScope:
         other = OrgUnit.objects.create(code="QT", name="邻镇党委", level="committee")
         branch = OrgUnit.objects.create(code="QT01", name="邻镇某村党支部", level="branch", parent=other)
         board = client_for("office").get(reverse("core:board"))
-        names = [unit.name for unit, _ in board.context["rows"]]
+        names = [row.name for row in board.context["rows"]]
         assert branch.name not in names and names
         assert client_for("office").post(reverse("core:board_remind", args=[branch.pk])).status_code == 404
 

@@ -201,7 +201,12 @@ def test_no_reminder_once_the_circular_is_read(issued_circular, personas, units)
 
 def test_the_board_lists_a_rectification_deadline(finding, personas, client_for):
     soon = timezone.localdate() + datetime.timedelta(days=2)
-    _open(finding, personas, problem="C看板测试问题", deadline=soon, issued_on=timezone.localdate())
-    page = client_for("office").get(reverse("core:board")).content.decode()
+    rectification = _open(
+        finding, personas, problem="C看板测试问题", deadline=soon, issued_on=timezone.localdate()
+    )
+    client = client_for("office")
+    # Counted on the board's row of the branch, listed on the branch's own page.
+    rows = client.get(reverse("core:board")).context["rows"]
+    assert any(row.pk == rectification.unit_id and row.items for row in rows)
+    page = client.get(reverse("core:board"), {"unit": rectification.unit_id}).content.decode()
     assert "整改「C看板测试问题」整改时限" in page
-    assert "整改" in page
