@@ -70,6 +70,8 @@ EXPECTED = {
     # The upload belongs to `office`: nobody else, not even a superuser, may confirm it.
     "core:import_confirm": ("post", [LOGIN, 302, 404, 404, 404, 404, 404, 404, 404, 404]),
     "branches:tree": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    # A page of matching units within the asker's own scope (the searchable unit selects).
+    "branches:unit_search": ("get", [LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
     "branches:unit_create": ("get", [LOGIN, 200, 403, 403, 403, 403, 403, 403, 200, 200]),
     "branches:unit_detail": ("get", [LOGIN, 200, 200, 200, 200, 404, 200, 404, 200, 200]),
     "branches:unit_edit": ("get", [LOGIN, 200, 403, 403, 403, 404, 403, 404, 403, 200]),
@@ -273,7 +275,7 @@ def _target(name: str, personas, units) -> Target:  # noqa: C901 - one branch pe
         return Target({"pk": hook.pk}, done=lambda: not Webhook.objects.filter(pk=hook.pk).exists())
     if name in ("commitments:board", "commitments:board_poster"):
         return Target({"code": "LS"})
-    if name.startswith("branches:unit_") and name != "branches:unit_create":
+    if name.startswith("branches:unit_") and name not in ("branches:unit_create", "branches:unit_search"):
         return Target({"pk": units["LS0101"].pk})
     if name.startswith("branches:member_") and name not in ("branches:member_list", "branches:member_create"):
         return Target({"pk": own_record.pk})
