@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -52,6 +52,11 @@ def _branches(units, under: str):
 
 def missing_review_deadlines(today: datetime.date, units, until: datetime.date):
     rounds = ReviewRound.objects.order_by().filter(ends_on__gte=today - CHASED, ends_on__lte=until)
+    if units is not None:
+        # Only the rounds of townships above the units asked about (a secretary's home), not a
+        # query for each round of the county.
+        above = OrgUnit.objects.filter(pk__in=units, path__startswith=OuterRef("township__path"))
+        rounds = rounds.filter(Exists(above))
     for round_ in rounds.select_related("township"):
         branches = dict(_branches(units, round_.township.path).values_list("pk", "path"))
         if not branches:

@@ -155,3 +155,23 @@ def test_items_are_ordered_overdue_today_this_week_waiting_then_later(monkeypatc
         ("waiting", "waiting"),
         ("later", "later"),
     ]
+
+
+def test_a_secretarys_home_costs_the_same_however_many_townships_hold_review_rounds(
+    hand, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Level, OrgUnit
+    from reviews.models import ReviewRound
+
+    with CaptureQueriesContext(connection) as before:
+        _home(hand.secretary)
+    period = Period.containing(timezone.localdate())
+    for n in range(8):
+        town = OrgUnit.objects.create(code=f"RT{n}", name=f"别镇{n}", level=Level.COMMITTEE)
+        OrgUnit.objects.create(code=f"RT{n}01", name=f"别镇{n}支部", level=Level.BRANCH, parent=town)
+        ReviewRound.objects.create(township=town, period=period.code, ends_on=period.end)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        _home(hand.secretary)
