@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Level, OrgUnit
 from commitments.models import Commitment
 from core.periods import Period
 from core.todos import Todo, todos_for
 from inspections.models import Circular, CircularStatus, InspectionGroup
 from reports.models import Report, ReportStatus
+from reviews.models import ReviewRound
 from tests.dashboards.conftest import _commitment
 
 
@@ -160,12 +164,6 @@ def test_items_are_ordered_overdue_today_this_week_waiting_then_later(monkeypatc
 def test_a_secretarys_home_costs_the_same_however_many_townships_hold_review_rounds(
     hand, django_assert_max_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from accounts.models import Level, OrgUnit
-    from reviews.models import ReviewRound
-
     with CaptureQueriesContext(connection) as before:
         _home(hand.secretary)
     period = Period.containing(timezone.localdate())
