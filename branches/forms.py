@@ -63,6 +63,11 @@ class KeptUnitField(UnitChoiceField):
         super().__init__(*args, search="kept", **kwargs)
 
 
+class BranchField(UnitChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, search="branches", **kwargs)
+
+
 class OrgUnitForm(forms.ModelForm):
     class Meta:
         model = OrgUnit
@@ -140,7 +145,7 @@ class LiaisonPointForm(forms.ModelForm):
     class Meta:
         model = LiaisonPoint
         fields = ["leader", "branch", "started_on"]
-        field_classes = {"branch": UnitChoiceField}
+        field_classes = {"branch": BranchField}
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, actor: User, **kwargs):

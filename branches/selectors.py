@@ -37,15 +37,20 @@ def _secretary_name():
     )
 
 
-# The scopes a unit select may search, each a named question of OrgUnit's queryset.
-UNIT_SCOPES = {"visible": "visible_to", "kept": "kept_by", "writable": "writable_by"}
+# The scopes a unit select may search, each named questions of OrgUnit's queryset.
+UNIT_SCOPES = {
+    "visible": lambda user: OrgUnit.objects.visible_to(user),
+    "kept": lambda user: OrgUnit.objects.kept_by(user),
+    "writable": lambda user: OrgUnit.objects.writable_by(user),
+    "branches": lambda user: OrgUnit.objects.visible_to(user).branches(),
+}
 SEARCH_PAGE = 20
 
 
 def unit_search(user, scope: str, text: str) -> list[OrgUnit]:
     """A page of the units of `scope` whose name or code contains `text`, in tree order (one
     more than SEARCH_PAGE, to tell whether there are more)."""
-    units = getattr(OrgUnit.objects, UNIT_SCOPES[scope])(user)
+    units = UNIT_SCOPES[scope](user)
     if text:
         units = units.filter(Q(name__icontains=text) | Q(code__icontains=text))
     return list(units.order_by("path")[: SEARCH_PAGE + 1])
