@@ -81,6 +81,10 @@ Source = Callable[..., Iterable[Deadline]]
 # database as (unit id, due date, number) rows. Sources of one deadline per item
 # (commitments, rectifications) give one, so that the office's board counts a county's
 # hundred thousand items without building them; the others are few and counted as listed.
+# The board tallies a unit's items and those overdue (due before today) only: a row may
+# stand for items of several due dates as long as all are overdue or none is, its date
+# being one of theirs (commitments give a unit's overdue and not yet overdue, each dated
+# by its earliest).
 Count = Callable[..., Iterable[tuple[int, datetime.date, int]]]
 _SOURCES: dict[str, Source] = {}
 _COUNTS: dict[str, Count] = {}
@@ -113,7 +117,7 @@ class Tally:
 class Owed:
     """What `units` owe by `until`, counted per unit, and the deadlines of a few units listed.
 
-    One query per source to count, whatever the number of units; then one per counted
+    A query or two per source to count, whatever the number of units; then one per counted
     source for the units of the page shown (the other sources' deadlines are kept from
     the count). What the office's board shows: the same deadlines as `open_deadlines`.
     """

@@ -174,3 +174,66 @@ def test_a_row_already_there_is_skipped_and_the_rest_written(monkeypatch, units)
         key__in={n.key for n in planned}, stage__in={n.stage for n in planned}
     )
     assert written.count() == len(planned)
+
+
+def test_board_counts_what_the_sources_list_under_locks_of_the_unit_or_above(units, personas):
+    """The count checks locks once per unit and period, not per letter: the same rule as
+    the scan's (a lock on the unit or above it closes the period), the same tallies."""
+    from commitments.deadlines import commitment_counts
+    from commitments.models import PeriodLock
+    from core.reminders import Owed, open_deadlines
+
+    today = NOW.date()
+    until = today + datetime.timedelta(days=7)
+
+    def commit(code: str, period: str, deadline: datetime.date) -> str:
+        letter, _ = CommitmentLetter.objects.get_or_create(unit=units[code], member=None, period=period)
+        item = Commitment.objects.create(
+            letter=letter, category=Category.SERVICE, content="计数", deadline=deadline
+        )
+        return f"commitment:{item.pk}"
+
+    made = {
+        (code, period): {commit(code, period, day) for day in days}
+        for code in ("LS0101", "LS0102", "LS0201")
+        for period, days in (
+            ("2026H2", [today + datetime.timedelta(days=d) for d in (-40, -3, 0, 2, 7)]),
+            ("2026H1", [datetime.date(2026, 6, 30)]),
+        )
+    }
+    later = commit("LS0101", "2026H2", today + datetime.timedelta(days=8))  # after the week
+    PeriodLock.objects.create(unit=units["LS01"], period="2026H2", locked_by=personas["office"])  # above
+    PeriodLock.objects.create(unit=units["LS0201"], period="2026H1", locked_by=personas["office"])  # itself
+    PeriodLock.objects.create(unit=units["LS"], period="2025H2", locked_by=personas["office"])  # older
+
+    def listed(scope, prefix: str = "") -> dict[int, list[int]]:
+        tallies: dict[int, list[int]] = {}
+        for deadline in open_deadlines(today, scope, until=until):
+            if deadline.key.startswith(prefix):
+                tally = tallies.setdefault(deadline.unit_id, [0, 0])
+                tally[0] += 1
+                tally[1] += deadline.due < today
+        return tallies
+
+    def counted(scope) -> dict[int, list[int]]:
+        tallies: dict[int, list[int]] = {}
+        for unit_id, due, number in commitment_counts(today, scope, until):
+            tally = tallies.setdefault(unit_id, [0, 0])
+            tally[0] += number
+            tally[1] += number if due < today else 0
+        return tallies
+
+    everything = OrgUnit.objects.all()
+    keys = {d.key for d in open_deadlines(today, everything, until=until)}
+    # Closed: LS0101's and LS0102's half-year (a lock above), LS0201's first half (its own).
+    open_ones = made["LS0101", "2026H1"] | made["LS0102", "2026H1"] | made["LS0201", "2026H2"]
+    assert keys & set().union(*made.values(), {later}) == open_ones
+    assert counted(everything) == listed(everything, "commitment:")
+    township = OrgUnit.objects.filter(path__startswith=units["LS02"].path)
+    assert counted(township) == listed(township, "commitment:")
+    assert counted(township)[units["LS0201"].pk][0] >= 5
+    with CaptureQueriesContext(connection) as queries:
+        owed = Owed(today, everything, until=until)
+    assert {pk: [t.items, t.overdue] for pk, t in owed.by_unit.items()} == listed(everything)
+    counting = [q["sql"] for q in queries if 'FROM "commitments_commitment"' in q["sql"]]
+    assert counting and not any("commitments_periodlock" in sql for sql in counting)
