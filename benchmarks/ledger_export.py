@@ -4,8 +4,9 @@
 - county: the half-year before today's of `seed_demo --scale county`, 30,000 commitments over
   500 branches (501 sheets).
 
-The floor writes the same rows, as the database gives them, into one sheet without styles.
-Each measurement runs in a fresh process (`_measure`), so that time and peak memory are its own.
+The floor writes the same rows, as the database gives them, without styles, into the same
+sheets as the ledger (one per branch, and the summary's, which it fills last with each
+branch's count); the same rows in one sheet are measured too, for information. Each measurement runs in a fresh process (`_measure`), so that time and peak memory are its own.
 Use a scratch database:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cxzy_bench .venv/bin/python benchmarks/ledger_export.py
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-from benchmarks._measure import compare, summary, timed  # noqa: E402
+from benchmarks._measure import MULTI_SHEET, compare, summary, timed  # noqa: E402
 
 ROWS = int(os.environ.get("ROWS", "50000"))
 BENCH_PERIOD = "2025H2"
@@ -93,20 +94,56 @@ def measure(mode: str, shape: str) -> None:
     from commitments.ledger import ledger_queryset, write_ledger
 
     user, unit, period = scope(shape)
+    fields = (
+        "pk",
+        "letter__unit__name",
+        "category",
+        "content",
+        "measures",
+        "deadline",
+        "status_code",
+        "note",
+    )
 
-    def floor() -> int:
+    def one_sheet() -> int:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
-        rows = ledger_queryset(user, unit, period).values_list(
-            "pk", "letter__unit__name", "category", "content", "measures", "deadline", "status_code", "note"
-        )
+        rows = ledger_queryset(user, unit, period).values_list(*fields)
         for row in rows.iterator(chunk_size=2000):
             sheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return len(buffer.getvalue())
 
-    timed(lambda: len(write_ledger(user, unit, period)) if mode == "ours" else floor())
+    def same_sheets() -> int:
+        workbook = Workbook(write_only=True)
+        summary = workbook.create_sheet("汇总")
+        rows = (
+            ledger_queryset(user, unit, period)
+            .order_by("letter__unit__path", "pk")
+            .values_list("letter__unit_id", *fields)
+        )
+        counts: dict[str, int] = {}
+        current = sheet = name = None
+        for unit_id, *row in rows.iterator(chunk_size=2000):
+            if unit_id != current:
+                current, name = unit_id, row[1]
+                sheet = workbook.create_sheet(f"S{len(counts) + 1}")
+                counts[name] = 0
+            sheet.append(row)
+            counts[name] += 1
+        for name, count in counts.items():
+            summary.append([name, count])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return len(buffer.getvalue())
+
+    writers = {
+        "ours": lambda: len(write_ledger(user, unit, period)),
+        "floor": same_sheets,
+        "one-sheet": one_sheet,
+    }
+    timed(writers[mode])
 
 
 def main() -> None:
@@ -124,7 +161,7 @@ def main() -> None:
         rows = ledger_queryset(user, unit, period)
         sheets = rows.order_by().values("letter__unit").distinct().count() + 1
         label = f"承诺践诺台账, {shape}: {rows.count()} rows in {sheets} sheets"
-        print(summary(label, compare(__file__, shape)), flush=True)
+        print(summary(label, compare(__file__, shape, modes=MULTI_SHEET)), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+import io
+import time
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import WorkbookAlreadySaved
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from accounts.validators import FORMULA_PREFIXES
 
@@ -73,7 +81,8 @@ def set_text(cell, value: Any) -> None:
     formula_like = isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
     if formula_like:
         cell.data_type = "s"
-    if formula_like != bool(cell.quotePrefix):
+    style = cell._style  # the style array itself: `cell.quotePrefix` costs a descriptor per cell
+    if formula_like != bool(style is not None and style.quotePrefix):
         # openpyxl changes a cell's style in place, and a reused cell's style may already be
         # registered for rows written before: change a copy.
         cell._style = copy(cell._style)
@@ -128,14 +137,21 @@ class _PrintCell(Cell):
 
 
 class _PrintSheet(WriteOnlyWorksheet):
-    """A write-only sheet that writes the cells appended to it as they are.
+    """A write-only sheet that writes the cells appended to it as they are, into memory.
 
     openpyxl's own sheet first tries each appended cell as a value (an exception per cell)
     and makes a new cell for every styled cell it writes. With `_PrintCell`, this took the
     writing of 50,000 ledger rows from 2.0× to 1.4× the CPU time of a plain write-only dump
-    (benchmarks/ledger_export.py). Both lean on openpyxl 3.1's internals (`_values_to_row`,
-    `_add_sheet`, `_cell_styles`); the tests read the files back.
+    (benchmarks/ledger_export.py). openpyxl also writes each sheet to a temporary file on
+    disk, which it copies into the archive as it saves and then deletes: a county's 501
+    sheets spent 1.8 s on the disk alone. A print sheet writes its XML into memory instead,
+    and its `PrintWorkbook` compresses it into the file's archive as soon as the next sheet
+    starts (`_finish`), so one sheet's XML at most is held uncompressed. Both lean on
+    openpyxl 3.1's internals (`_values_to_row`, `_get_writer`, `_add_sheet`, `_cell_styles`,
+    `ExcelWriter.write_worksheet`); the tests read the files back.
     """
+
+    _archive_name = None
 
     def _values_to_row(self, values, row_idx):
         for column, value in enumerate(values, start=1):
@@ -145,10 +161,110 @@ class _PrintSheet(WriteOnlyWorksheet):
             cell.row, cell.column = row_idx, column
             yield cell
 
+    def append(self, row):
+        if self.closed:  # openpyxl would raise StopIteration from its finished generator
+            self._already_saved()
+        super().append(row)
 
-def print_workbook() -> Workbook:
+    def _get_writer(self):
+        if self._writer is None and isinstance(self.parent, PrintWorkbook):
+            self._writer = WorksheetWriter(self, out=io.BytesIO())
+            self._writer.write_top()
+        super()._get_writer()  # in another workbook, openpyxl's temporary file
+
+    def _finish(self, archive: zipfile.ZipFile) -> None:
+        """Close the sheet and compress its XML into `archive` under its part's name."""
+        if not self.closed:
+            self.close()
+        if self._archive_name is not None:
+            return
+        self._archive_name = self.path[1:]
+        out = self._writer.out
+        with out.getbuffer() as xml:
+            archive.writestr(_part_info(self._archive_name), xml)
+        self._writer.out = None  # the XML is in the archive: let it go
+        out.close()
+
+
+class _Archive(zipfile.ZipFile):
+    """The zip archive of a `PrintWorkbook`, in memory."""
+
+    def __del__(self):
+        # A workbook dropped unsaved (an export that failed) leaves nothing to flush, and its
+        # buffer may be collected first: ZipFile would complain of a closed file.
+        pass
+
+
+def _part_info(name: str) -> zipfile.ZipInfo:
+    """A part of the archive dated now, as `ZipFile.writestr` dates the parts openpyxl writes."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+class _PrintExcelWriter(ExcelWriter):
+    """openpyxl's writer of a workbook, for print sheets already in the archive."""
+
+    def write_worksheet(self, ws):
+        if not isinstance(ws, _PrintSheet):
+            return super().write_worksheet(ws)
+        if ws._archive_name != ws.path[1:]:  # a sheet moved after it was written
+            raise RuntimeError(f"sheet {ws.title!r} was written as {ws._archive_name}, not {ws.path[1:]}")
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
+        return None
+
+
+class PrintWorkbook(Workbook):
+    """A write-only workbook of print sheets, built as a zip archive in memory as they are written.
+
+    Its sheets are written one after another: starting a print sheet (`start_print_sheet`)
+    finishes the one before, which cannot take rows any more. `save` writes the rest of the
+    file (styles, the workbook part, the manifest) as openpyxl does.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+        self._zip_buffer = io.BytesIO()
+        self._archive = _Archive(self._zip_buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._current: _PrintSheet | None = None
+        # Per workbook, worked out once: a named style's style array and its number.
+        self._print_styles: dict[str, tuple[Any, int]] = {}
+
+    def _start(self, sheet: _PrintSheet) -> None:
+        self._finish_current()
+        self._add_sheet(sheet)
+        sheet._id = len(self.worksheets)  # as openpyxl numbers its sheets as it saves
+        self._current = sheet
+
+    def _finish_current(self) -> None:
+        if self._current is not None:
+            self._current._finish(self._archive)
+            self._current = None
+
+    def save(self, filename) -> None:
+        if self._archive.fp is None:
+            raise WorkbookAlreadySaved("Workbook has already been saved and cannot be saved again.")
+        if not self.worksheets:
+            self.create_sheet()
+        self._finish_current()
+        self.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+        _PrintExcelWriter(self, self._archive).save()  # closes the archive
+        with self._zip_buffer.getbuffer() as data:
+            if hasattr(filename, "write"):
+                filename.write(data)
+            else:
+                with open(filename, "wb") as target:
+                    target.write(data)
+
+
+def print_workbook() -> PrintWorkbook:
     """A write-only workbook with the print style's named styles registered."""
-    workbook = Workbook(write_only=True)
+    workbook = PrintWorkbook()
     for name, attributes in PRINT_STYLES.items():
         workbook.add_named_style(NamedStyle(name=name, **attributes))
     return workbook
@@ -157,8 +273,15 @@ def print_workbook() -> Workbook:
 def styled_cell(sheet, value: Any, style: str = TEXT) -> Cell:
     """A write-only cell in one of `PRINT_STYLES`, holding `value` as `set_text` writes it."""
     cell = _PrintCell(sheet)
-    cell.style = style  # first: a named style would reset the quote prefix
-    cell.style_id = sheet.parent._cell_styles.add(cell._style)
+    workbook = sheet.parent
+    known = getattr(workbook, "_print_styles", {})
+    if style in known:
+        array, cell.style_id = known[style]
+        cell._style = copy(array)
+    else:
+        cell.style = style  # first: a named style would reset the quote prefix
+        cell.style_id = workbook._cell_styles.add(cell._style)
+        known[style] = (copy(cell._style), cell.style_id)
     set_text(cell, value)
     return cell
 
@@ -192,7 +315,10 @@ def start_print_sheet(
     with `append_print_row`, from row `HEADER_ROWS + 1`.
     """
     sheet = _PrintSheet(parent=workbook, title=sheet_name(workbook, name))
-    workbook._add_sheet(sheet)
+    if isinstance(workbook, PrintWorkbook):
+        workbook._start(sheet)
+    else:
+        workbook._add_sheet(sheet)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(len(columns))
