@@ -19,6 +19,7 @@ urlpatterns = [
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/history/", views.member_history, name="member_history"),
     path("liaison/", views.liaison_list, name="liaison_list"),
+    path("liaison/new/", views.liaison_create, name="liaison_create"),
     path("liaison/<int:pk>/end/", views.liaison_end, name="liaison_end"),
     # Joint meetings and period summaries
     path("meetings/", meeting_views.meeting_list_view, name="meeting_list"),

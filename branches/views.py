@@ -238,7 +238,20 @@ def member_history(request, pk: int):
 @login_required
 def liaison_list(request):
     """The office's leaders with their liaison branches, a page at a time, each point once;
-    a leader's own points; the form adding one."""
+    a leader's own points."""
+    user = request.user
+    require(liaison_leaders(user))
+    page = None
+    if OrgUnit.objects.writable_by(user).exists():
+        page = Paginator(leaders_in_scope(user), LEADERS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = with_current_points(list(page.object_list), user)
+    context = {"page": page, "points": points_of_other_leaders(user)[:LEADERS_PER_PAGE]}
+    return render(request, "branches/liaison_list.html", context)
+
+
+@login_required
+def liaison_create(request):
+    """A liaison point: a leader picks its own, the office assigns one to a leader of its units."""
     user = request.user
     require(liaison_leaders(user))
     form = LiaisonPointForm(request.POST or None, actor=user)
@@ -250,12 +263,8 @@ def liaison_list(request):
         else:
             messages.success(request, _("Liaison point added."))
             return redirect("branches:liaison_list")
-    page = None
-    if OrgUnit.objects.writable_by(user).exists():
-        page = Paginator(leaders_in_scope(user), LEADERS_PER_PAGE).get_page(request.GET.get("page"))
-        page.object_list = with_current_points(list(page.object_list), user)
-    context = {"form": form, "page": page, "points": points_of_other_leaders(user)[:LEADERS_PER_PAGE]}
-    return render(request, "branches/liaison_list.html", context)
+    context = {"form": form, "title": _("Add a liaison point"), "submit_label": _("Add")}
+    return render(request, "branches/form.html", context)
 
 
 @login_required

@@ -85,6 +85,7 @@ EXPECTED = {
     "branches:member_edit": ("get", [LOGIN, 200, 403, 403, 200, 404, 403, 403, 200, 200]),
     "branches:member_history": ("get", [LOGIN, 200, 403, 403, 200, 404, 403, 403, 200, 200]),
     "branches:liaison_list": ("get", [LOGIN, 200, 200, 200, 403, 403, 403, 403, 403, 200]),
+    "branches:liaison_create": ("get", [LOGIN, 200, 200, 200, 403, 403, 403, 403, 403, 200]),
     "branches:liaison_end": ("post", [LOGIN, 302, 302, 403, 403, 404, 403, 404, 403, 302]),
     "core:import_errors": ("get", [LOGIN, 200, 404, 404, 404, 404, 404, 404, 404, 404]),
     "core:attachment": ("get", [LOGIN, 200, 200, 200, 200, 404, 200, 404, 200, 200]),

@@ -146,7 +146,7 @@ def test_the_organisation_page_costs_the_same_at_two_sizes(county, django_assert
 def test_the_liaison_form_searches_branches_only(county):
     _client("QX", Role.LEADER)  # a leader of the county, whose points the office keeps
     client = _client("QX")
-    html = client.get(reverse("branches:liaison_list")).content.decode()
+    html = client.get(reverse("branches:liaison_create")).content.decode()
     assert 'data-search="/units/search/?scope=branches"' in html
     found = client.get(reverse("branches:unit_search"), {"scope": "branches", "q": "测试第2镇"}).json()
     assert found["results"] and all("支部" in unit["text"] for unit in found["results"])

@@ -86,7 +86,7 @@ class TestLiaisonPoints:
         leader = personas["leader"]
         assert LiaisonPoint.objects.active().filter(leader=leader).count() == 2
         response = client_for("leader").post(
-            reverse("branches:liaison_list"),
+            reverse("branches:liaison_create"),
             {"leader": leader.pk, "branch": units["LS06"].pk, "started_on": "2026-03-01"},
         )
         assert response.status_code == 200
@@ -98,7 +98,7 @@ class TestLiaisonPoints:
         point = LiaisonPoint.objects.get(leader=personas["leader"], branch=units["LS03"])
         assert client.post(reverse("branches:liaison_end", args=[point.pk])).status_code == 302
         client.post(
-            reverse("branches:liaison_list"),
+            reverse("branches:liaison_create"),
             {"leader": personas["leader"].pk, "branch": units["LS06"].pk, "started_on": "2026-03-01"},
         )
         codes = set(
@@ -110,7 +110,7 @@ class TestLiaisonPoints:
 
     def test_a_leader_cannot_pick_points_for_someone_else(self, client_for, personas, units):
         response = client_for("leader").post(
-            reverse("branches:liaison_list"),
+            reverse("branches:liaison_create"),
             {"leader": personas["leader2"].pk, "branch": units["LS06"].pk, "started_on": "2026-03-01"},
         )
         assert "leader" in response.context["form"].errors
