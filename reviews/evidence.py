@@ -440,7 +440,10 @@ def _reviews(evidence, above: Above, top: OrgUnit, branches, codes) -> None:
     coverage: dict[tuple[int, int], ReviewCoverage] = {}
 
     def cell(item: Evidence, r) -> ReviewCoverage:
-        return coverage.setdefault((item.unit.pk, r.pk), ReviewCoverage(r.pk, r.period_obj.wording))
+        key = (item.unit.pk, r.pk)
+        if key not in coverage:  # built once: a county asks for each cell 12,500 times
+            coverage[key] = ReviewCoverage(r.pk, r.period_obj.wording)
+        return coverage[key]
 
     for branch in branches:
         for r in rounds:
