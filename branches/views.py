@@ -242,10 +242,17 @@ def liaison_list(request):
     user = request.user
     require(liaison_leaders(user))
     page = None
-    if OrgUnit.objects.writable_by(user).exists():
+    manages = OrgUnit.objects.writable_by(user).exists()
+    if manages:
         page = Paginator(leaders_in_scope(user), LEADERS_PER_PAGE).get_page(request.GET.get("page"))
         page.object_list = with_current_points(list(page.object_list), user)
-    context = {"page": page, "points": points_of_other_leaders(user)[:LEADERS_PER_PAGE]}
+    context = {
+        "page": page,
+        "points": points_of_other_leaders(user)[:LEADERS_PER_PAGE],
+        # Answered above: the navigation's lazy flags need not ask again.
+        "nav_liaison": True,
+        "nav_office": manages,
+    }
     return render(request, "branches/liaison_list.html", context)
 
 
