@@ -16,6 +16,7 @@ mode `one-sheet` (the same rows in a single sheet), printed for information.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import statistics
@@ -81,3 +82,40 @@ def summary(label: str, results: dict[str, dict], rounds: int = ROUNDS) -> str:
     if multi:
         text += "; [for information] " + _against("one-sheet floor", ours, results["one-sheet"])
     return text + f"; medians of {rounds} interleaved rounds"
+
+
+def one_sheet_floor(rows) -> int:
+    """The floor of a ledger: its rows written raw by openpyxl in write-only mode, one sheet."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return len(buffer.getvalue())
+
+
+def same_sheets_floor(rows) -> int:
+    """The floor of a ledger of one sheet per branch: `rows` of (branch id, branch name, *values)
+    in the branches' order, written raw into a sheet each, after a summary sheet filled last
+    with each branch's count, as the ledger's own summary is."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet("汇总")
+    counts: dict[str, int] = {}
+    current = sheet = None
+    for unit_id, name, *values in rows:
+        if unit_id != current:
+            current = unit_id
+            sheet = workbook.create_sheet(f"S{len(counts) + 1}")
+            counts[name] = 0
+        sheet.append(values)
+        counts[name] += 1
+    for name, count in counts.items():
+        summary.append([name, count])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return len(buffer.getvalue())

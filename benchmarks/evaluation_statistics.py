@@ -22,7 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-from benchmarks._measure import MULTI_SHEET, compare, summary, timed  # noqa: E402
+from benchmarks._measure import (  # noqa: E402
+    MULTI_SHEET,
+    compare,
+    one_sheet_floor,
+    same_sheets_floor,
+    summary,
+    timed,
+)
 
 BRANCHES = int(os.environ.get("BRANCHES", "500"))
 MEMBERS = int(os.environ.get("MEMBERS", "30"))  # per branch
@@ -95,7 +102,6 @@ def measure(mode: str) -> None:
     import django
 
     django.setup()
-    from openpyxl import Workbook
 
     from accounts.models import OrgUnit, User
     from core.periods import Period
@@ -108,31 +114,11 @@ def measure(mode: str) -> None:
     )
 
     def one_sheet() -> int:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        for row in _rows(statistics_queryset(office, unit, period)):
-            sheet.append(list(row.values()))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return len(buffer.getvalue())
+        return one_sheet_floor(row.values() for row in _rows(statistics_queryset(office, unit, period)))
 
-    def same_sheets() -> int:
-        workbook = Workbook(write_only=True)
-        summary = workbook.create_sheet("汇总")
-        counts: dict[str, int] = {}
-        current = sheet = name = None
-        for row in _rows(statistics_queryset(office, unit, period)):  # in the order of the branches
-            if row["unit_id"] != current:
-                current, name = row["unit_id"], row["unit__name"]
-                sheet = workbook.create_sheet(f"S{len(counts) + 1}")
-                counts[name] = 0
-            sheet.append(list(row.values()))
-            counts[name] += 1
-        for name, count in counts.items():
-            summary.append([name, count])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return len(buffer.getvalue())
+    def same_sheets() -> int:  # the rows come in the order of the branches
+        rows = _rows(statistics_queryset(office, unit, period))
+        return same_sheets_floor((row["unit_id"], row["unit__name"], *row.values()) for row in rows)
 
     writers = {
         "ours": lambda: len(write_statistics(office, unit, period)),

@@ -21,7 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-from benchmarks._measure import MULTI_SHEET, compare, summary, timed  # noqa: E402
+from benchmarks._measure import (  # noqa: E402
+    MULTI_SHEET,
+    compare,
+    one_sheet_floor,
+    same_sheets_floor,
+    summary,
+    timed,
+)
 
 ROWS = int(os.environ.get("ROWS", "50000"))
 BENCH_PERIOD = "2025H2"
@@ -89,7 +96,6 @@ def measure(mode: str, shape: str) -> None:
     import django
 
     django.setup()
-    from openpyxl import Workbook
 
     from commitments.ledger import ledger_queryset, write_ledger
 
@@ -106,37 +112,17 @@ def measure(mode: str, shape: str) -> None:
     )
 
     def one_sheet() -> int:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        rows = ledger_queryset(user, unit, period).values_list(*fields)
-        for row in rows.iterator(chunk_size=2000):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return len(buffer.getvalue())
+        return one_sheet_floor(
+            ledger_queryset(user, unit, period).values_list(*fields).iterator(chunk_size=2000)
+        )
 
     def same_sheets() -> int:
-        workbook = Workbook(write_only=True)
-        summary = workbook.create_sheet("汇总")
         rows = (
             ledger_queryset(user, unit, period)
             .order_by("letter__unit__path", "pk")
             .values_list("letter__unit_id", *fields)
         )
-        counts: dict[str, int] = {}
-        current = sheet = name = None
-        for unit_id, *row in rows.iterator(chunk_size=2000):
-            if unit_id != current:
-                current, name = unit_id, row[1]
-                sheet = workbook.create_sheet(f"S{len(counts) + 1}")
-                counts[name] = 0
-            sheet.append(row)
-            counts[name] += 1
-        for name, count in counts.items():
-            summary.append([name, count])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return len(buffer.getvalue())
+        return same_sheets_floor((unit_id, row[1], *row) for unit_id, *row in rows.iterator(chunk_size=2000))
 
     writers = {
         "ours": lambda: len(write_ledger(user, unit, period)),

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-from benchmarks._measure import compare, summary, timed  # noqa: E402
+from benchmarks._measure import compare, one_sheet_floor, summary, timed  # noqa: E402
 
 ROWS = int(os.environ.get("ROWS", "20000"))
 BRANCHES = int(os.environ.get("BRANCHES", "500"))
@@ -120,7 +120,6 @@ def measure(mode: str) -> None:
     import django
 
     django.setup()
-    from openpyxl import Workbook
 
     from accounts.models import OrgUnit, User
     from core.periods import Period
@@ -133,13 +132,7 @@ def measure(mode: str) -> None:
     )
 
     def floor() -> int:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        for row in _rows(ledger_queryset(office, unit, period)):
-            sheet.append(list(row.values()))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return len(buffer.getvalue())
+        return one_sheet_floor(row.values() for row in _rows(ledger_queryset(office, unit, period)))
 
     timed(lambda: len(write_ledger(office, unit, period)) if mode == "ours" else floor())
 
