@@ -1,6 +1,8 @@
 """Every list page of the county office at county scale, and the Django admin changelist of
 the same rows beside it: median time of interleaved rounds (portal, admin, portal, admin …),
-the ratio, queries and size. Pages without an admin peer are timed alone.
+the ratio, queries and size. Pages without an admin peer (the grid, the board, the
+dashboards: overviews, homes, a scorecard, some as a township office or a secretary) are
+timed alone.
 
 The data is `seed_demo --scale county` (500 branches, 15,000 members, 60,000 commitments),
 built on the first run. Each request goes through Django's test client in this process
@@ -44,10 +46,12 @@ def pages():
         ("inspections", "/inspections/", "/admin/inspections/inspection/", "county-inspector"),
         ("reporting days, a year", "/reports/slots/", None, "county-office"),
         ("who owes what", "/reminders/board/", None, "county-office"),
-        ("overview", f"/overview/?unit={county.pk}", None, "county-office"),
+        ("overview (20 townships)", f"/overview/?unit={county.pk}", None, "county-office"),
         ("home", "/", None, "county-office"),
-        ("scorecard", f"/units/{branch.pk}/scorecard/", None, "town01-office"),
-        ("secretary's home", "/", None, "secretary-xc0101"),
+        ("a township's overview", f"/overview/?unit={town.pk}", None, "town01-office"),
+        ("a township office's home", "/", None, "town01-office"),
+        ("a branch's scorecard", f"/units/{branch.pk}/scorecard/", None, "town01-office"),
+        ("a secretary's home", "/", None, "secretary-xc0101"),
     ]
 
 
