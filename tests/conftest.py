@@ -63,6 +63,17 @@ def units(db):
     return {unit.code: unit for unit in OrgUnit.objects.all()}
 
 
+def add_units(parent, names: dict[str, str], level: str = "branch") -> list:
+    """Units bulk-created under `parent` (code: name), as a county's hundreds are in the tests
+    of scale; bulk_create skips save(), so their paths are set here."""
+    from accounts.models import OrgUnit
+
+    return OrgUnit.objects.bulk_create(
+        OrgUnit(code=code, name=name, level=level, parent=parent, path=f"{parent.path}{code}/")
+        for code, name in names.items()
+    )
+
+
 @pytest.fixture
 def twohat(db, units):
     """Office of a second township (青石镇) and secretary of 柳山村第一党支部: the office role it

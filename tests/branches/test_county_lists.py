@@ -13,6 +13,7 @@ from accounts.models import Level, OrgUnit, Role, RoleAssignment, User
 from branches.forms import LISTED_UNITS
 from branches.models import Member
 from branches.selectors import TREE_ROWS
+from tests.conftest import add_units
 
 TOWNSHIPS, BRANCHES = 4, 40  # 165 units: more than the tree and a select list at once
 
@@ -20,27 +21,9 @@ TOWNSHIPS, BRANCHES = 4, 40  # 165 units: more than the tree and a select list a
 @pytest.fixture
 def county(db):
     county = OrgUnit.objects.create(code="QX", name="中共测试县委员会", level=Level.COMMITTEE)
-    towns = OrgUnit.objects.bulk_create(
-        [
-            OrgUnit(
-                code=f"QX{t}", name=f"测试第{t}镇", level=Level.COMMITTEE, parent=county, path=f"/QX/QX{t}/"
-            )
-            for t in range(TOWNSHIPS)
-        ]
-    )
-    OrgUnit.objects.bulk_create(
-        [
-            OrgUnit(
-                code=f"{town.code}B{b:02d}",
-                name=f"测试第{t}镇第{b}支部",
-                level=Level.BRANCH,
-                parent=town,
-                path=f"{town.path}{town.code}B{b:02d}/",
-            )
-            for t, town in enumerate(towns)
-            for b in range(BRANCHES)
-        ]
-    )
+    towns = add_units(county, {f"QX{t}": f"测试第{t}镇" for t in range(TOWNSHIPS)}, Level.COMMITTEE)
+    for t, town in enumerate(towns):
+        add_units(town, {f"{town.code}B{b:02d}": f"测试第{t}镇第{b}支部" for b in range(BRANCHES)})
     assert OrgUnit.objects.filter(path__startswith="/QX/").count() > max(TREE_ROWS, LISTED_UNITS)
     return county
 
@@ -126,19 +109,7 @@ def test_the_organisation_page_costs_the_same_at_two_sizes(county, django_assert
     client = _client("QX")
     with django_assert_max_num_queries(12) as small:
         client.get(reverse("branches:tree"))
-    town = OrgUnit.objects.get(code="QX0")
-    OrgUnit.objects.bulk_create(
-        [
-            OrgUnit(
-                code=f"QX0C{b:03d}",
-                name=f"加测{b}",
-                level=Level.BRANCH,
-                parent=town,
-                path=f"/QX/QX0/QX0C{b:03d}/",
-            )
-            for b in range(200)
-        ]
-    )
+    add_units(OrgUnit.objects.get(code="QX0"), {f"QX0C{b:03d}": f"加测{b}" for b in range(200)})
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("branches:tree"))
 

@@ -19,6 +19,7 @@ from docx import Document
 from accounts.models import Level, OrgUnit, Role, RoleAssignment, User
 from reports.models import Category, Report, ReportStatus
 from reports.selectors import SlotState
+from tests.conftest import add_units
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MONTHS = {"start": "2025-09", "end": "2025-10"}  # 9/15, 9/30, 10/15, 10/30, all passed
@@ -26,15 +27,10 @@ SEPT_15, SEPT_30, OCT_15 = datetime.date(2025, 9, 15), datetime.date(2025, 9, 30
 
 
 def _add_branches(township: OrgUnit, count: int, start: int = 0) -> list[OrgUnit]:
-    return OrgUnit.objects.bulk_create(
-        OrgUnit(
-            code=f"{township.code}{index:02d}",
-            name=f"{township.name[2:-3]}第{index}党支部",
-            level=Level.BRANCH,
-            parent=township,
-            path=f"{township.path}{township.code}{index:02d}/",
-        )
-        for index in range(start, start + count)
+    name = township.name[2:-3]
+    return add_units(
+        township,
+        {f"{township.code}{index:02d}": f"{name}第{index}党支部" for index in range(start, start + count)},
     )
 
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 
-from accounts.models import Level, OrgUnit
 from core.models import Job
 from reports.models import Category, Report, ReportStatus
 from reports.selectors import SlotState, branches_owing, slot_grid
 from reports.services import report_submit
+from tests.conftest import add_units
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -215,16 +215,7 @@ def test_grid_queries_do_not_grow_with_branches(client_for, units, django_assert
     parent = units["LS"]
 
     def add_branches(start, stop):
-        OrgUnit.objects.bulk_create(
-            OrgUnit(
-                code=f"X{index:03d}",
-                name=f"测试支部{index}",
-                level=Level.BRANCH,
-                parent=parent,
-                path=f"{parent.path}X{index:03d}/",
-            )
-            for index in range(start, stop)
-        )
+        add_units(parent, {f"X{index:03d}": f"测试支部{index}" for index in range(start, stop)})
 
     # Both sizes beyond what a unit select lists in full, which asks one query more for the rest.
     add_branches(0, 60)
