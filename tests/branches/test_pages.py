@@ -116,6 +116,15 @@ class TestLiaisonPoints:
         assert "leader" in response.context["form"].errors
         assert not LiaisonPoint.objects.filter(leader=personas["leader2"]).exists()
 
+    def test_a_secretary_may_not_add_a_liaison_point(self, client_for, personas, units):
+        before = LiaisonPoint.objects.count()
+        response = client_for("secretary").post(
+            reverse("branches:liaison_create"),
+            {"leader": personas["leader2"].pk, "branch": units["LS06"].pk, "started_on": "2026-03-01"},
+        )
+        assert response.status_code == 403
+        assert LiaisonPoint.objects.count() == before
+
     def test_leaders_without_points_are_flagged_to_the_office(self, client_for):
         home = client_for("office").get(reverse("dashboards:home")).context
         (todo,) = [todo for todo, _state in home["todos"] if todo.link == reverse("branches:liaison_list")]
