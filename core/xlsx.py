@@ -296,6 +296,29 @@ def sheet_name(workbook: Workbook, name: str) -> str:
     return candidate
 
 
+def new_print_sheet(workbook: Workbook, name: str):
+    """An empty print sheet of `workbook`, the one rows now go to (a `PrintWorkbook`'s sheets
+    are written one after another): for a sheet with a layout of its own; `start_print_sheet`
+    lays out the printed forms'."""
+    sheet = _PrintSheet(parent=workbook, title=sheet_name(workbook, name))
+    if isinstance(workbook, PrintWorkbook):
+        workbook._start(sheet)
+    else:
+        workbook._add_sheet(sheet)
+    return sheet
+
+
+def cell_styled_as(sheet, value: Any, **attributes) -> Cell:
+    """A write-only cell of a print sheet with its own style (font, border, alignment …, as
+    openpyxl names them) rather than a named one, holding `value` as `set_text` writes it."""
+    cell = _PrintCell(sheet)
+    for name, attribute in attributes.items():
+        setattr(cell, name, attribute)
+    cell.style_id = sheet.parent._cell_styles.add(cell._style)
+    set_text(cell, value)
+    return cell
+
+
 def start_print_sheet(
     workbook: Workbook,
     name: str,
@@ -314,11 +337,7 @@ def start_print_sheet(
     that a re-imported sheet is known even where two branches share a name. Rows follow
     with `append_print_row`, from row `HEADER_ROWS + 1`.
     """
-    sheet = _PrintSheet(parent=workbook, title=sheet_name(workbook, name))
-    if isinstance(workbook, PrintWorkbook):
-        workbook._start(sheet)
-    else:
-        workbook._add_sheet(sheet)
+    sheet = new_print_sheet(workbook, name)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     last = get_column_letter(len(columns))

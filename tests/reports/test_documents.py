@@ -115,3 +115,24 @@ def test_circular_workbook_columns_fit_their_contents(personas):
     name_width = sheet.column_dimensions["B"].width
     assert number_width <= 8
     assert name_width >= max(display_width(name) for name in names)
+
+
+def test_circular_workbook_keeps_its_print_look(personas):
+    """Written with a write-only print workbook, the circular looks as it always did."""
+    _name, content = build_export(personas["office"], month="2026-09:2026-11")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert sheet.title == "报送情况"
+    last = openpyxl.utils.get_column_letter(7 + 6)  # the 7 columns and 6 reporting days
+    assert [str(merged) for merged in sheet.merged_cells.ranges] == [f"A1:{last}1"]
+    title = sheet["A1"]
+    assert (title.font.name, title.font.size, title.font.bold) == ("宋体", 14, True)
+    assert title.alignment.horizontal == "center"
+    assert sheet[f"{last}2"].value == "11月30日" and sheet[f"{last}2"].font.bold
+    for cell in [sheet["A2"], sheet[f"{last}2"], sheet["B3"], sheet.cell(row=sheet.max_row, column=13)]:
+        assert cell.border.left.style == cell.border.bottom.style == "thin"
+        assert (cell.alignment.horizontal, cell.alignment.vertical) == ("center", "center")
+    assert not sheet["B3"].font.bold
+    assert {sheet.cell(row=3, column=c).value for c in range(8, 14)} <= {"√", "补", "×", None}
+    assert sheet.freeze_panes == "C3"
+    assert sheet.print_title_rows == "$2:$2"
+    assert (sheet.page_setup.orientation, sheet.page_setup.paperSize) == ("landscape", 9)
